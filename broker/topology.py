@@ -1,0 +1,172 @@
+"""Every topic of the network, named in one place.
+
+``mare topics create``, the Faust app, the stream processors and the AsyncAPI document all
+read :func:`all_topics`; no other module spells a topic name. Regions come from the region
+registry, so a sixth partner region adds its topics without a code change.
+
+Per region and partner-published kind, an inbound topic (partners produce) and an outbound
+topic (the region's agencies consume what the network delivers to them, already localized);
+per region an acknowledgement topic back to the senders; one dead-letter topic; internal
+topics for deduplication, SLA clocks and their state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+from broker.regions import region_keys
+
+
+class Kind(StrEnum):
+    """What partners publish on an inbound topic."""
+
+    OFFER = "offer"
+    REFERRAL = "referral"
+    MOBILITY = "mobility"
+    ACK = "ack"
+
+
+# Which field keys the records of each kind: one entity's events stay in order.
+_KEYS = {
+    Kind.OFFER: "offer_id",
+    Kind.REFERRAL: "referral_id",
+    Kind.MOBILITY: "request_id",
+    Kind.ACK: "subject_id",
+}
+
+DELIVERED_KINDS = (Kind.OFFER, Kind.REFERRAL, Kind.MOBILITY)
+INBOUND_RETENTION = timedelta(days=30)
+STANDARD_PARTITIONS = 6
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    """A topic with the settings ``mare topics create`` gives it."""
+
+    name: str
+    partitions: int
+    key: str  # the field that keys records, so one entity's events stay in order
+    description: str
+    retention: timedelta | None = None
+    compacted: bool = False
+    internal: bool = False
+
+    def config(self) -> dict[str, str]:
+        """Kafka topic configs: cleanup policy and retention."""
+        config: dict[str, str] = {}
+        if self.compacted:
+            config["cleanup.policy"] = "compact,delete" if self.retention else "compact"
+        else:
+            config["cleanup.policy"] = "delete"
+        if self.retention is not None:
+            config["retention.ms"] = str(int(self.retention.total_seconds() * 1000))
+        elif not self.compacted:
+            config["retention.ms"] = "-1"
+        return config
+
+
+def inbound(region: str, kind: Kind) -> TopicSpec:
+    return TopicSpec(
+        f"mare.{region}.{kind}.in",
+        STANDARD_PARTITIONS,
+        _KEYS[kind],
+        f"{kind} events published by the agencies of {region}",
+        retention=INBOUND_RETENTION,
+    )
+
+
+def outbound(region: str, kind: Kind) -> TopicSpec:
+    if kind == Kind.ACK:
+        return acks_out(region)
+    return TopicSpec(
+        f"mare.{region}.{kind}.out",
+        STANDARD_PARTITIONS,
+        _KEYS[kind],
+        f"{kind} deliveries for the agencies of {region}, localized for the region",
+        retention=INBOUND_RETENTION,
+    )
+
+
+def acks_out(region: str) -> TopicSpec:
+    return TopicSpec(
+        f"mare.{region}.ack.out",
+        STANDARD_PARTITIONS,
+        "subject_id",
+        f"acknowledgements and SLA breaches for the senders of {region}",
+        retention=INBOUND_RETENTION,
+    )
+
+
+DEADLETTER = TopicSpec(
+    "mare.deadletter",
+    3,
+    "error_code",
+    "rejected input with original bytes, headers, error code, stage and reason",
+    retention=timedelta(days=90),
+)
+SEEN_EVENTS = TopicSpec(
+    "mare.internal.seen-events",
+    STANDARD_PARTITIONS,
+    "event_id",
+    "event ids already processed, so replays and producer retries are counted once",
+    retention=INBOUND_RETENTION,
+    compacted=True,
+    internal=True,
+)
+SLA_INPUT = TopicSpec(
+    "mare.internal.sla",
+    STANDARD_PARTITIONS,
+    "offer_id",
+    "accepted offers and agency acknowledgements feeding the SLA clocks",
+    retention=INBOUND_RETENTION,
+    internal=True,
+)
+SLA_STATE = TopicSpec(
+    "mare.internal.sla-state",
+    STANDARD_PARTITIONS,
+    "offer_id",
+    "changelog of the SLA clocks, one record per offer",
+    compacted=True,
+    internal=True,
+)
+OPERATOR_ALERTS = TopicSpec(
+    "mare.operator.alerts",
+    1,
+    "error_code",
+    "operator alerts: a dead-letter error code seen for the first time, or again in bulk",
+    retention=timedelta(days=30),
+)
+
+
+def regional_topics(region: str) -> list[TopicSpec]:
+    topics = [inbound(region, kind) for kind in Kind]
+    topics += [outbound(region, kind) for kind in DELIVERED_KINDS]
+    topics.append(acks_out(region))
+    return topics
+
+
+def all_topics() -> list[TopicSpec]:
+    """Every topic the network needs, regional ones first, in a stable order."""
+    topics = [spec for region in region_keys() for spec in regional_topics(region)]
+    return [*topics, DEADLETTER, SEEN_EVENTS, SLA_INPUT, SLA_STATE, OPERATOR_ALERTS]
+
+
+def inbound_topics() -> list[TopicSpec]:
+    return [inbound(region, kind) for region in region_keys() for kind in Kind]
+
+
+def region_of_topic(name: str) -> str | None:
+    """The region a regional topic belongs to (``mare.paca.offer.in`` → ``paca``)."""
+    parts = name.split(".")
+    if len(parts) == 4 and parts[0] == "mare" and parts[1] in region_keys():
+        return parts[1]
+    return None
+
+
+def kind_of_topic(name: str) -> Kind | None:
+    parts = name.split(".")
+    if len(parts) == 4 and parts[2] in Kind.__members__.values():
+        return Kind(parts[2])
+    return None
