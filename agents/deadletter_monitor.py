@@ -7,13 +7,13 @@ a code and each time its count reaches a power of ten.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import faust
 import structlog
 from structlog.contextvars import bound_contextvars
 
-from broker import topology
 from broker.app import AppContext
 
 log = structlog.get_logger(__name__)
@@ -41,16 +41,18 @@ def should_alert(count: int) -> bool:
     return count == 1
 
 
-def observe_dead_letter(previous: int, error_code: str, region: str | None) -> tuple[int, list[DeadLetterAlert]]:
+def observe_dead_letter(
+    previous: int, error_code: str, region: str | None
+) -> tuple[int, list[DeadLetterAlert]]:
     """The new count for ``error_code`` and the alerts it triggers."""
     count = previous + 1
     alerts = [DeadLetterAlert(error_code, count, region)] if should_alert(count) else []
     return count, alerts
 
 
-def _header(headers: object, name: str) -> str | None:
-    items = headers.items() if isinstance(headers, dict) else headers or []
-    for key, value in items:  # type: ignore[union-attr]
+def _header(headers: Mapping[str, bytes] | Iterable[tuple[str, bytes]], name: str) -> str | None:
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    for key, value in items:
         if key == name and value is not None:
             return value.decode() if isinstance(value, bytes) else str(value)
     return None
@@ -58,14 +60,29 @@ def _header(headers: object, name: str) -> str | None:
 
 def wire_deadletter_monitor(app: faust.App, context: AppContext) -> None:
     """Connect observe_dead_letter to Kafka. Decisions belong in observe_dead_letter."""
-    deadletters = app.topic(topology.DEADLETTER.name, key_type=bytes, value_type=bytes,
-                            value_serializer="raw", key_serializer="raw",
-                            partitions=topology.DEADLETTER.partitions)
-    alerts = app.topic(topology.OPERATOR_ALERTS.name, value_serializer="json",
-                       key_serializer="raw", partitions=topology.OPERATOR_ALERTS.partitions)
-    counts = app.Table("deadletter-counts", default=int, key_type=str, value_type=int,
-                       partitions=topology.DEADLETTER.partitions,
-                       help="dead letters per error code since the network started")
+    topology = context.topology
+    deadletters = app.topic(
+        topology.deadletter.name,
+        key_type=bytes,
+        value_type=bytes,
+        value_serializer="raw",
+        key_serializer="raw",
+        partitions=topology.deadletter.partitions,
+    )
+    alerts = app.topic(
+        topology.operator_alerts.name,
+        value_serializer="json",
+        key_serializer="raw",
+        partitions=topology.operator_alerts.partitions,
+    )
+    counts = app.Table(
+        "deadletter-counts",
+        default=int,
+        key_type=str,
+        value_type=int,
+        partitions=topology.deadletter.partitions,
+        help="dead letters per error code since the network started",
+    )
 
     @app.agent(deadletters, name="deadletter-monitor")
     async def deadletter_monitor(stream: faust.StreamT[bytes]) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import faust
 
 from broker.settings import Settings
+from broker.topology import Topology
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,10 @@ class AppContext:
 
     settings: Settings
     bootstrap: str
+
+    @property
+    def topology(self) -> Topology:
+        return Topology(self.settings.topic_namespace)
 
 
 Wiring = Callable[[faust.App, AppContext], None]

@@ -31,11 +31,17 @@ cli.add_typer(kafka_cli, name="kafka")
 cli.add_typer(topics_cli, name="topics")
 
 console = Console(stderr=True)
-out = Console()
+# Tables keep whole topic names when piped (no terminal width to respect).
+out = Console(width=None if sys.stdout.isatty() else 180)
 
 NodesOption = Annotated[
-    int, typer.Option("--nodes", min=1, max=5,
-                      help="Managed Kafka nodes; 3 gives replication 3, min.insync.replicas 2.")
+    int,
+    typer.Option(
+        "--nodes",
+        min=1,
+        max=5,
+        help="Managed Kafka nodes; 3 gives replication 3, min.insync.replicas 2.",
+    ),
 ]
 
 
@@ -46,8 +52,14 @@ def _settings() -> Settings:
 
 
 def _managed(settings: Settings, nodes: int, detach: bool = False) -> LocalKafka:
-    return LocalKafka(settings.kafka_version, settings.data_dir, settings.cache_dir,
-                      nodes=nodes, heap=settings.kafka_heap, detach=detach)
+    return LocalKafka(
+        settings.kafka_version,
+        settings.data_dir,
+        settings.cache_dir,
+        nodes=nodes,
+        heap=settings.kafka_heap,
+        detach=detach,
+    )
 
 
 def _fail(error: MareError) -> None:
@@ -57,8 +69,10 @@ def _fail(error: MareError) -> None:
 
 def _sigterm_as_interrupt() -> None:
     """SIGTERM stops ``mare up`` the same clean way as Ctrl-C."""
+
     def handler(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
+
     signal.signal(signal.SIGTERM, handler)
 
 
@@ -102,8 +116,10 @@ def worker() -> None:
 
     settings = _settings()
     if not settings.bootstrap_servers:
-        console.print("[red]MARE_BOOTSTRAP_SERVERS is not set[/]: `mare worker` joins an existing "
-                      "cluster. Use `mare up` to run the managed Kafka and the agents together.")
+        console.print(
+            "[red]MARE_BOOTSTRAP_SERVERS is not set[/]: `mare worker` joins an existing "
+            "cluster. Use `mare up` to run the managed Kafka and the agents together."
+        )
         raise typer.Exit(2)
     _sigterm_as_interrupt()
     try:
@@ -131,7 +147,9 @@ def kafka_stop(nodes: NodesOption = 1) -> None:
     settings = _settings()
     kafka = _managed(settings, nodes)
     if kafka.running_state() is None:
-        console.print(f"no managed Kafka {settings.kafka_version} running under {kafka.cluster_dir}")
+        console.print(
+            f"no managed Kafka {settings.kafka_version} running under {kafka.cluster_dir}"
+        )
         return
     kafka.stop()
     console.print("[green]stopped[/]")
@@ -168,8 +186,9 @@ def topics_create(nodes: NodesOption = 1) -> None:
     table = Table("topic", "partitions", "status", "detail")
     for report in reports:
         style = {"created": "green", "exists": "dim", "mismatch": "red"}[report.status]
-        table.add_row(report.spec.name, str(report.partitions), f"[{style}]{report.status}[/]",
-                      report.detail)
+        table.add_row(
+            report.spec.name, str(report.partitions), f"[{style}]{report.status}[/]", report.detail
+        )
     out.print(table)
     if any(r.status == "mismatch" for r in reports):
         raise typer.Exit(1)
@@ -178,13 +197,19 @@ def topics_create(nodes: NodesOption = 1) -> None:
 @topics_cli.command("list")
 def topics_list() -> None:
     """List the topology: every topic with key, partitions, retention and compaction."""
-    from broker.topology import all_topics
+    from broker.topology import Topology
 
     table = Table("topic", "key", "partitions", "retention", "compacted", "description")
-    for spec in all_topics():
+    for spec in Topology(_settings().topic_namespace).all_topics():
         retention = f"{spec.retention.days} d" if spec.retention else "forever"
-        table.add_row(spec.name, spec.key, str(spec.partitions), retention,
-                      "yes" if spec.compacted else "", spec.description)
+        table.add_row(
+            spec.name,
+            spec.key,
+            str(spec.partitions),
+            retention,
+            "yes" if spec.compacted else "",
+            spec.description,
+        )
     out.print(table)
 
 
@@ -200,8 +225,10 @@ def doctor(nodes: NodesOption = 1) -> None:
     else:
         state = _managed(settings, nodes).running_state()
         if state is None:
-            console.print("[red]no cluster[/]: set MARE_BOOTSTRAP_SERVERS, or start the managed "
-                          "Kafka with `mare kafka start` (or `mare up`).")
+            console.print(
+                "[red]no cluster[/]: set MARE_BOOTSTRAP_SERVERS, or start the managed "
+                "Kafka with `mare kafka start` (or `mare up`)."
+            )
             raise typer.Exit(2)
         bootstrap, managed_version = state.bootstrap, state.version
     report = asyncio.run(diagnose(settings, bootstrap, managed_version))
@@ -216,10 +243,14 @@ def doctor(nodes: NodesOption = 1) -> None:
             partitions = "" if row.partitions is None else str(row.partitions)
             if row.partitions is not None and row.partitions != row.expected_partitions:
                 partitions = f"[red]{partitions} (expected {row.expected_partitions})[/]"
-            topics.add_row(row.name, "[green]yes[/]" if row.present else "[red]missing[/]",
-                           partitions, row.config.get("cleanup.policy", ""),
-                           _retention(row.config.get("retention.ms")),
-                           row.config.get("min.insync.replicas", ""))
+            topics.add_row(
+                row.name,
+                "[green]yes[/]" if row.present else "[red]missing[/]",
+                partitions,
+                row.config.get("cleanup.policy", ""),
+                _retention(row.config.get("retention.ms")),
+                row.config.get("min.insync.replicas", ""),
+            )
         out.print(topics)
     if not report.healthy:
         raise typer.Exit(1)

@@ -15,7 +15,7 @@ from aiokafka.client import AIOKafkaClient
 from broker import kafka_clients
 from broker.settings import Settings
 from broker.topics_admin import existing_partitions, topic_configs
-from broker.topology import all_topics
+from broker.topology import Topology
 
 _PRODUCE, _FETCH, _LIST_OFFSETS, _INIT_PRODUCER_ID, _SHARE_GROUP_HEARTBEAT = 0, 1, 2, 22, 76
 
@@ -48,7 +48,7 @@ class DoctorReport:
 
 
 def describe_version(versions: dict[int, tuple[int, int]]) -> str:
-    """A Kafka generation read from advertised API versions, e.g. ``4.x (Produce v13, Fetch v18)``."""
+    """The Kafka generation its advertised API versions reveal (Fetch floor v4 → 4.x)."""
     fetch_min, fetch_max = versions.get(_FETCH, (0, 0))
     produce_max = versions.get(_PRODUCE, (0, 0))[1]
     generation = "4.x" if fetch_min >= 4 else "3.x or older"
@@ -58,7 +58,8 @@ def describe_version(versions: dict[int, tuple[int, int]]) -> str:
 
 async def api_versions(settings: Settings, bootstrap: str) -> dict[int, tuple[int, int]]:
     client = AIOKafkaClient(
-        bootstrap_servers=bootstrap, request_timeout_ms=10000,
+        bootstrap_servers=bootstrap,
+        request_timeout_ms=10000,
         **kafka_clients.security_options(settings),
     )
     await client.bootstrap()
@@ -96,30 +97,47 @@ async def diagnose(settings: Settings, bootstrap: str, managed_version: str | No
     try:
         cluster = await admin.describe_cluster()
         brokers = cluster.get("brokers", [])
-        report.checks.append(Check("connectivity", True,
-                                   f"{len(brokers)} broker(s), controller {cluster.get('controller_id')}"))
+        report.checks.append(
+            Check(
+                "connectivity",
+                True,
+                f"{len(brokers)} broker(s), controller {cluster.get('controller_id')}",
+            )
+        )
         detail = describe_version(versions)
         if managed_version:
             detail = f"Apache Kafka {managed_version} (managed); " + detail.split(" (", 1)[1][:-1]
         report.checks.append(Check("version", True, detail))
-        report.checks.append(Check(
-            "idempotent producer", _INIT_PRODUCER_ID in versions,
-            "InitProducerId supported" if _INIT_PRODUCER_ID in versions else "no InitProducerId",
-        ))
+        report.checks.append(
+            Check(
+                "idempotent producer",
+                _INIT_PRODUCER_ID in versions,
+                "InitProducerId supported"
+                if _INIT_PRODUCER_ID in versions
+                else "no InitProducerId",
+            )
+        )
         try:
-            report.checks.append(Check("transactions", True,
-                                       await transactions_work(settings, bootstrap)))
+            report.checks.append(
+                Check("transactions", True, await transactions_work(settings, bootstrap))
+            )
         except Exception as exc:  # reported: a cluster without a transaction coordinator
             report.checks.append(Check("transactions", False, repr(exc)))
         list_offsets = versions.get(_LIST_OFFSETS, (0, 0))[1]
-        report.checks.append(Check("offsets by time", list_offsets >= 1,
-                                   f"ListOffsets v{list_offsets}"))
+        report.checks.append(
+            Check("offsets by time", list_offsets >= 1, f"ListOffsets v{list_offsets}")
+        )
         present = await existing_partitions(admin)
-        specs = all_topics()
+        specs = Topology(settings.topic_namespace).all_topics()
         configs = await topic_configs(admin, [s.name for s in specs if s.name in present])
         report.topics = [
-            TopicRow(s.name, s.name in present, present.get(s.name), s.partitions,
-                     configs.get(s.name, {}))
+            TopicRow(
+                s.name,
+                s.name in present,
+                present.get(s.name),
+                s.partitions,
+                configs.get(s.name, {}),
+            )
             for s in specs
         ]
     finally:

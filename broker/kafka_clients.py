@@ -41,7 +41,9 @@ def producer(settings: Settings, bootstrap: str, **overrides: Any) -> AIOKafkaPr
     return AIOKafkaProducer(**options)
 
 
-def consumer(settings: Settings, bootstrap: str, *topics: str, **overrides: Any) -> AIOKafkaConsumer:
+def consumer(
+    settings: Settings, bootstrap: str, *topics: str, **overrides: Any
+) -> AIOKafkaConsumer:
     """A consumer that reads only committed records (transactional outputs)."""
     options: dict[str, Any] = {
         "bootstrap_servers": bootstrap,

@@ -166,9 +166,19 @@ def ensure_kafka_jars(version: str, cache_dir: Path) -> Path:
     tmp = home / "jars.partial"
     shutil.rmtree(tmp, ignore_errors=True)
     result = subprocess.run(
-        [mvn, "-q", "-B", "-f", str(pom), "dependency:copy-dependencies",
-         f"-DoutputDirectory={tmp}", "-DincludeScope=runtime"],
-        capture_output=True, text=True, check=False,
+        [
+            mvn,
+            "-q",
+            "-B",
+            "-f",
+            str(pom),
+            "dependency:copy-dependencies",
+            f"-DoutputDirectory={tmp}",
+            "-DincludeScope=runtime",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         raise KafkaStartFailed(
@@ -260,9 +270,7 @@ def pid_alive(pid: int | None) -> bool:
     return True
 
 
-def server_properties(
-    node: NodeState, voters: str, log_dir: Path, replicas: int
-) -> dict[str, str]:
+def server_properties(node: NodeState, voters: str, log_dir: Path, replicas: int) -> dict[str, str]:
     """A broker+controller node on loopback; replication follows the cluster size."""
     min_isr = "2" if replicas >= 3 else "1"
     return {
@@ -368,13 +376,23 @@ class LocalKafka:
         self._state, self._owned = state, True
         state.save(self.state_file)
         try:
-            wait_until_ready(state.bootstrap, self.ready_timeout_s, self._log_tail,
-                             expected_brokers=self.nodes, procs=self._procs)
+            wait_until_ready(
+                state.bootstrap,
+                self.ready_timeout_s,
+                self._log_tail,
+                expected_brokers=self.nodes,
+                procs=self._procs,
+            )
         except BaseException:
             self.stop()
             raise
-        log.info("kafka_ready", version=self.version, bootstrap=state.bootstrap,
-                 nodes=self.nodes, pids=self.pids)
+        log.info(
+            "kafka_ready",
+            version=self.version,
+            bootstrap=state.bootstrap,
+            nodes=self.nodes,
+            pids=self.pids,
+        )
         return state.bootstrap
 
     def stop(self, timeout_s: float = 30.0) -> None:
@@ -471,9 +489,22 @@ class LocalKafka:
         if (self._node_dir(node) / "logs" / "meta.properties").exists():
             return
         result = subprocess.run(
-            [java, "-Xmx256m", "-cp", f"{jars}/*", *self._log_flags(node),
-             "kafka.tools.StorageTool", "format", "-t", state.cluster_id, "-c", str(config)],
-            capture_output=True, text=True, check=False,
+            [
+                java,
+                "-Xmx256m",
+                "-cp",
+                f"{jars}/*",
+                *self._log_flags(node),
+                "kafka.tools.StorageTool",
+                "format",
+                "-t",
+                state.cluster_id,
+                "-c",
+                str(config),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if result.returncode != 0:
             raise KafkaStartFailed(
@@ -491,13 +522,24 @@ class LocalKafka:
         node_dir = self._node_dir(node)
         out = (node_dir / "stdout.log").open("ab")
         cmd = [
-            java, f"-Xmx{self.heap}", f"-Xms{self.heap}", "-XX:+UseG1GC",
-            "-Djava.awt.headless=true", f"-Dkafka.logs.dir={node_dir}", *self._log_flags(node),
-            "-cp", f"{jars}/*", "kafka.Kafka", str(node_dir / "server.properties"),
+            java,
+            f"-Xmx{self.heap}",
+            f"-Xms{self.heap}",
+            "-XX:+UseG1GC",
+            "-Djava.awt.headless=true",
+            f"-Dkafka.logs.dir={node_dir}",
+            *self._log_flags(node),
+            "-cp",
+            f"{jars}/*",
+            "kafka.Kafka",
+            str(node_dir / "server.properties"),
         ]
         with out:
             return subprocess.Popen(
-                cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                cmd,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
                 start_new_session=True,
                 preexec_fn=None if self.detach else _die_with_parent,
             )
@@ -612,6 +654,9 @@ def managed_kafka(
 
 
 if __name__ == "__main__":  # pragma: no cover - manual smoke run
-    with managed_kafka(sys.argv[1] if len(sys.argv) > 1 else "4.4.0", Path(".mare"),
-                       Path.home() / ".cache" / "mare") as k:
+    with managed_kafka(
+        sys.argv[1] if len(sys.argv) > 1 else "4.4.0",
+        Path(".mare"),
+        Path.home() / ".cache" / "mare",
+    ) as k:
         print(k.bootstrap)

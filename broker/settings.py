@@ -28,7 +28,7 @@ class Settings(BaseSettings):
 
     bootstrap_servers: str | None = Field(
         default=None,
-        description="host:port[,host:port…] of an existing Kafka cluster; unset: the managed Kafka.",
+        description="host:port[,…] of an existing Kafka cluster; unset: the managed Kafka.",
     )
     security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
     sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     sasl_password: SecretStr | None = None
     ssl_cafile: Path | None = None
 
+    topic_namespace: str = Field(
+        default="mare",
+        pattern=r"^[a-z][a-z0-9_-]*$",
+        description="First segment of every topic name (mare.paca.offer.in).",
+    )
     app_id: str = Field(default="mare", description="Faust app id: consumer group, state topics.")
     worker_id: str = Field(default="mare-1", description="This worker's id (transactional ids).")
     data_dir: Path = Field(default=Path(".mare"), description="Managed Kafka logs, table state.")

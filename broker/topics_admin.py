@@ -60,7 +60,9 @@ async def ensure_topics(
             report = TopicReport(spec, "created", spec.partitions)
         elif present[spec.name] != spec.partitions:
             report = TopicReport(
-                spec, "mismatch", present[spec.name],
+                spec,
+                "mismatch",
+                present[spec.name],
                 f"has {present[spec.name]} partitions, topology says {spec.partitions}",
             )
         else:
@@ -71,7 +73,9 @@ async def ensure_topics(
     return reports
 
 
-async def topic_configs(admin: AIOKafkaAdminClient, names: Sequence[str]) -> dict[str, dict[str, str]]:
+async def topic_configs(
+    admin: AIOKafkaAdminClient, names: Sequence[str]
+) -> dict[str, dict[str, str]]:
     """cleanup.policy, retention.ms and min.insync.replicas of each named topic."""
     if not names:
         return {}

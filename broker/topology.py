@@ -67,106 +67,129 @@ class TopicSpec:
         return config
 
 
-def inbound(region: str, kind: Kind) -> TopicSpec:
-    return TopicSpec(
-        f"mare.{region}.{kind}.in",
-        STANDARD_PARTITIONS,
-        _KEYS[kind],
-        f"{kind} events published by the agencies of {region}",
-        retention=INBOUND_RETENTION,
-    )
+@dataclass(frozen=True)
+class Topology:
+    """The network's topics under one namespace (``mare`` in production).
 
+    Tests and staging networks use their own namespace, so several networks share a
+    cluster without seeing each other's events.
+    """
 
-def outbound(region: str, kind: Kind) -> TopicSpec:
-    if kind == Kind.ACK:
-        return acks_out(region)
-    return TopicSpec(
-        f"mare.{region}.{kind}.out",
-        STANDARD_PARTITIONS,
-        _KEYS[kind],
-        f"{kind} deliveries for the agencies of {region}, localized for the region",
-        retention=INBOUND_RETENTION,
-    )
+    namespace: str = "mare"
 
+    def inbound(self, region: str, kind: Kind) -> TopicSpec:
+        return TopicSpec(
+            f"{self.namespace}.{region}.{kind}.in",
+            STANDARD_PARTITIONS,
+            _KEYS[kind],
+            f"{kind} events published by the agencies of {region}",
+            retention=INBOUND_RETENTION,
+        )
 
-def acks_out(region: str) -> TopicSpec:
-    return TopicSpec(
-        f"mare.{region}.ack.out",
-        STANDARD_PARTITIONS,
-        "subject_id",
-        f"acknowledgements and SLA breaches for the senders of {region}",
-        retention=INBOUND_RETENTION,
-    )
+    def outbound(self, region: str, kind: Kind) -> TopicSpec:
+        if kind == Kind.ACK:
+            return self.acks_out(region)
+        return TopicSpec(
+            f"{self.namespace}.{region}.{kind}.out",
+            STANDARD_PARTITIONS,
+            _KEYS[kind],
+            f"{kind} deliveries for the agencies of {region}, localized for the region",
+            retention=INBOUND_RETENTION,
+        )
 
+    def acks_out(self, region: str) -> TopicSpec:
+        return TopicSpec(
+            f"{self.namespace}.{region}.ack.out",
+            STANDARD_PARTITIONS,
+            "subject_id",
+            f"acknowledgements and SLA breaches for the senders of {region}",
+            retention=INBOUND_RETENTION,
+        )
 
-DEADLETTER = TopicSpec(
-    "mare.deadletter",
-    3,
-    "error_code",
-    "rejected input with original bytes, headers, error code, stage and reason",
-    retention=timedelta(days=90),
-)
-SEEN_EVENTS = TopicSpec(
-    "mare.internal.seen-events",
-    STANDARD_PARTITIONS,
-    "event_id",
-    "event ids already processed, so replays and producer retries are counted once",
-    retention=INBOUND_RETENTION,
-    compacted=True,
-    internal=True,
-)
-SLA_INPUT = TopicSpec(
-    "mare.internal.sla",
-    STANDARD_PARTITIONS,
-    "offer_id",
-    "accepted offers and agency acknowledgements feeding the SLA clocks",
-    retention=INBOUND_RETENTION,
-    internal=True,
-)
-SLA_STATE = TopicSpec(
-    "mare.internal.sla-state",
-    STANDARD_PARTITIONS,
-    "offer_id",
-    "changelog of the SLA clocks, one record per offer",
-    compacted=True,
-    internal=True,
-)
-OPERATOR_ALERTS = TopicSpec(
-    "mare.operator.alerts",
-    1,
-    "error_code",
-    "operator alerts: a dead-letter error code seen for the first time, or again in bulk",
-    retention=timedelta(days=30),
-)
+    @property
+    def deadletter(self) -> TopicSpec:
+        return TopicSpec(
+            f"{self.namespace}.deadletter",
+            3,
+            "error_code",
+            "rejected input with original bytes, headers, error code, stage and reason",
+            retention=timedelta(days=90),
+        )
 
+    @property
+    def seen_events(self) -> TopicSpec:
+        return TopicSpec(
+            f"{self.namespace}.internal.seen-events",
+            STANDARD_PARTITIONS,
+            "event_id",
+            "event ids already processed, so replays and producer retries are counted once",
+            retention=INBOUND_RETENTION,
+            compacted=True,
+            internal=True,
+        )
 
-def regional_topics(region: str) -> list[TopicSpec]:
-    topics = [inbound(region, kind) for kind in Kind]
-    topics += [outbound(region, kind) for kind in DELIVERED_KINDS]
-    topics.append(acks_out(region))
-    return topics
+    @property
+    def sla_input(self) -> TopicSpec:
+        return TopicSpec(
+            f"{self.namespace}.internal.sla",
+            STANDARD_PARTITIONS,
+            "offer_id",
+            "accepted offers and agency acknowledgements feeding the SLA clocks",
+            retention=INBOUND_RETENTION,
+            internal=True,
+        )
 
+    @property
+    def sla_state(self) -> TopicSpec:
+        return TopicSpec(
+            f"{self.namespace}.internal.sla-state",
+            STANDARD_PARTITIONS,
+            "offer_id",
+            "changelog of the SLA clocks, one record per offer",
+            compacted=True,
+            internal=True,
+        )
 
-def all_topics() -> list[TopicSpec]:
-    """Every topic the network needs, regional ones first, in a stable order."""
-    topics = [spec for region in region_keys() for spec in regional_topics(region)]
-    return [*topics, DEADLETTER, SEEN_EVENTS, SLA_INPUT, SLA_STATE, OPERATOR_ALERTS]
+    @property
+    def operator_alerts(self) -> TopicSpec:
+        return TopicSpec(
+            f"{self.namespace}.operator.alerts",
+            1,
+            "error_code",
+            "operator alerts: a dead-letter error code seen for the first time, or in bulk",
+            retention=timedelta(days=30),
+        )
 
+    def regional_topics(self, region: str) -> list[TopicSpec]:
+        topics = [self.inbound(region, kind) for kind in Kind]
+        topics += [self.outbound(region, kind) for kind in DELIVERED_KINDS]
+        topics.append(self.acks_out(region))
+        return topics
 
-def inbound_topics() -> list[TopicSpec]:
-    return [inbound(region, kind) for region in region_keys() for kind in Kind]
+    def all_topics(self) -> list[TopicSpec]:
+        """Every topic the network needs, regional ones first, in a stable order."""
+        topics = [spec for region in region_keys() for spec in self.regional_topics(region)]
+        shared = [
+            self.deadletter,
+            self.seen_events,
+            self.sla_input,
+            self.sla_state,
+            self.operator_alerts,
+        ]
+        return [*topics, *shared]
 
+    def inbound_topics(self) -> list[TopicSpec]:
+        return [self.inbound(region, kind) for region in region_keys() for kind in Kind]
 
-def region_of_topic(name: str) -> str | None:
-    """The region a regional topic belongs to (``mare.paca.offer.in`` → ``paca``)."""
-    parts = name.split(".")
-    if len(parts) == 4 and parts[0] == "mare" and parts[1] in region_keys():
-        return parts[1]
-    return None
+    def region_of_topic(self, name: str) -> str | None:
+        """The region a regional topic belongs to (``mare.paca.offer.in`` → ``paca``)."""
+        parts = name.split(".")
+        if len(parts) == 4 and parts[0] == self.namespace and parts[1] in region_keys():
+            return parts[1]
+        return None
 
-
-def kind_of_topic(name: str) -> Kind | None:
-    parts = name.split(".")
-    if len(parts) == 4 and parts[2] in Kind.__members__.values():
-        return Kind(parts[2])
-    return None
+    def kind_of_topic(self, name: str) -> Kind | None:
+        parts = name.split(".")
+        if len(parts) == 4 and parts[0] == self.namespace and parts[2] in set(Kind):
+            return Kind(parts[2])
+        return None

@@ -17,7 +17,7 @@ from broker import kafka_clients
 from broker.app import Wiring, create_app
 from broker.settings import Settings
 from broker.topics_admin import TopicReport, ensure_topics
-from broker.topology import all_topics
+from broker.topology import Topology
 
 log = structlog.get_logger(__name__)
 _STARTED = time.monotonic()
@@ -27,18 +27,22 @@ async def create_all_topics(settings: Settings, bootstrap: str) -> list[TopicRep
     admin = kafka_clients.admin(settings, bootstrap)
     await admin.start()
     try:
-        return await ensure_topics(admin, all_topics())
+        return await ensure_topics(admin, Topology(settings.topic_namespace).all_topics())
     finally:
         await admin.close()
 
 
-class MareWorker(Worker):  # type: ignore[misc]
+class MareWorker(Worker):
     """Faust's worker, announcing when every agent has its partitions."""
 
     async def on_startup_finished(self) -> None:
         await super().on_startup_finished()
-        log.info("worker_ready", app_id=self.app.conf.id,
-                 agents=sorted(self.app.agents), since_launch_s=round(time.monotonic() - _STARTED, 2))
+        log.info(
+            "worker_ready",
+            app_id=self.app.conf.id,
+            agents=sorted(self.app.agents),
+            since_launch_s=round(time.monotonic() - _STARTED, 2),
+        )
 
 
 def build_worker(app: faust.App, settings: Settings) -> Worker:
@@ -47,8 +51,14 @@ def build_worker(app: faust.App, settings: Settings) -> Worker:
     The spinner of ``faust worker`` sets the root logger to DEBUG and burns ~11 % of CPU
     building discarded messages (ARCHITECTURE.md), so it is switched off.
     """
-    worker = MareWorker(app, loglevel=settings.log_level, quiet=True, override_logging=False,
-                    redirect_stdouts=False, daemon=True)
+    worker = MareWorker(
+        app,
+        loglevel=settings.log_level,
+        quiet=True,
+        override_logging=False,
+        redirect_stdouts=False,
+        daemon=True,
+    )
     worker.spinner = None
     return worker
 
