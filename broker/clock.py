@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Protocol
 
+from broker.settings import Settings
+
 
 class Clock(Protocol):
     def now(self) -> datetime:
@@ -34,3 +36,8 @@ class EventTimeClock:
 
     def now(self) -> datetime:
         return self._now
+
+
+def clock_from(settings: Settings) -> Clock:
+    """The clock the settings ask for: wall time, or event time."""
+    return EventTimeClock() if settings.clock == "event" else SystemClock()

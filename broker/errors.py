@@ -34,7 +34,14 @@ Partners and operators match on ``code``: a code is never renamed or reused.
      │       ├─ ConsentMissing          CONSENT_MISSING
      │       ├─ ConsentExpired          CONSENT_EXPIRED
      │       ├─ LinkMissing             LINK_MISSING
+     │       ├─ CloudEventHeadersInvalid CLOUDEVENT_HEADERS_INVALID
      │       └─ EventIdNotDerived       EVENT_ID_NOT_DERIVED
+     │   └─ network rules (agents: ingest, router, acknowledger)
+     │       ├─ SourceRegionMismatch    SOURCE_REGION_MISMATCH
+     │       ├─ KindMismatch            KIND_MISMATCH
+     │       ├─ OfferOwnerUnknown       OFFER_OWNER_UNKNOWN
+     │       ├─ DestinationIsSource     DESTINATION_IS_SOURCE
+     │       └─ SubjectUnknown          SUBJECT_UNKNOWN
      └─ InfrastructureError             retriable or operator-facing, never dead-lettered
          ├─ BrokerUnavailable           BROKER_UNAVAILABLE (retriable)
          ├─ KafkaPrerequisiteMissing    KAFKA_PREREQUISITE_MISSING
@@ -252,6 +259,12 @@ class LinkMissing(RejectedEvent):
     code: ClassVar[str] = "LINK_MISSING"
 
 
+class CloudEventHeadersInvalid(RejectedEvent):
+    """CloudEvents headers (ce_*) are present but incomplete or malformed."""
+
+    code: ClassVar[str] = "CLOUDEVENT_HEADERS_INVALID"
+
+
 class EventIdNotDerived(RejectedEvent):
     """A delivery whose event id is not derived from the original's, so replays would not dedupe."""
 
@@ -259,6 +272,36 @@ class EventIdNotDerived(RejectedEvent):
 
 
 # -- infrastructure --------------------------------------------------------------------------
+
+
+class SourceRegionMismatch(RejectedEvent):
+    """The event says it comes from one region but arrived on another region's inbound topic."""
+
+    code: ClassVar[str] = "SOURCE_REGION_MISMATCH"
+
+
+class KindMismatch(RejectedEvent):
+    """The event's type does not belong on the inbound topic it arrived on."""
+
+    code: ClassVar[str] = "KIND_MISMATCH"
+
+
+class OfferOwnerUnknown(RejectedEvent):
+    """A referral names an offer the network never routed, and gives no region to send it to."""
+
+    code: ClassVar[str] = "OFFER_OWNER_UNKNOWN"
+
+
+class DestinationIsSource(RejectedEvent):
+    """The only destination is the source region itself: nothing crosses the network."""
+
+    code: ClassVar[str] = "DESTINATION_IS_SOURCE"
+
+
+class SubjectUnknown(RejectedEvent):
+    """An agency acknowledges an offer, referral or request the network never delivered."""
+
+    code: ClassVar[str] = "SUBJECT_UNKNOWN"
 
 
 class InfrastructureError(MareError):

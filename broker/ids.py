@@ -1,0 +1,32 @@
+"""Ids derived from what they identify, so a replay produces the same ids and dedupes.
+
+A delivery of an event to a region, or the dead letter of a Kafka record, is the same fact on
+every replay: its id is a ``uuid5`` of what defines it, never a random ``uuid4``.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID, uuid5
+
+DEAD_LETTER_NAMESPACE = UUID("6f1b0e2c-4c1e-5a8e-9d7b-3a2f6c0d9e41")
+"""Namespace of dead-letter ids (a fixed, arbitrary UUID: changing it changes every id)."""
+
+
+def delivery_id(original_event_id: UUID, destination_region: str) -> UUID:
+    """Id of the delivery of an event to a region: ``uuid5(original event id, destination)``."""
+    return uuid5(original_event_id, destination_region)
+
+
+def dead_letter_id(topic: str, partition: int, offset: int) -> UUID:
+    """Id of the dead letter of a Kafka record, from its coordinates ``topic/partition/offset``."""
+    return uuid5(DEAD_LETTER_NAMESPACE, f"{topic}/{partition}/{offset}")
+
+
+def acknowledgement_id(acknowledged_event_id: UUID, status: str, region: str) -> UUID:
+    """Id of the network's acknowledgement of an event: one per (event, status, region)."""
+    return uuid5(acknowledged_event_id, f"ack:{status}:{region}")
+
+
+def breach_id(original_event_id: UUID, destination_region: str, deadline_kind: str) -> UUID:
+    """Id of an SLA breach: one per (offer, destination, deadline), however often replayed."""
+    return uuid5(original_event_id, f"breach:{destination_region}:{deadline_kind}")
