@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict
 from structlog.contextvars import bound_contextvars
 
 from broker.app import AppContext
-from broker.clock import Clock, EventTimeClock, clock_from
+from broker.clock import Clock, clock_from
 from broker.cloudevents import headers_for
 from broker.codec import Codec
 from broker.deadletter import dead_letter_for
@@ -253,8 +253,7 @@ class AcknowledgerHandler:
             ack = self.codec.decode(raw.value)
             if not isinstance(ack, Acknowledgement):
                 continue  # the pipeline writes only acknowledgements here
-            if isinstance(self.clock, EventTimeClock):
-                self.clock.observe(ack.occurred_at)
+            self.clock.observe(ack.occurred_at)
             key = subject_key(ack.subject_kind, ack.subject_id)
             with bound_contextvars(event_id=str(ack.event_id), subject=key):
                 self._apply(raw, ack, key, output)

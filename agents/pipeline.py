@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
@@ -25,7 +25,7 @@ from agents.acknowledger import NETWORK_AGENCY, contact_deadline, subject_key
 from agents.ingest import Accepted, Duplicate, InboundEvent, InboundRecord, admit
 from agents.router import RoutedEvent, RoutingRules, route, shipped_rules
 from broker.app import AppContext
-from broker.clock import Clock, EventTimeClock, clock_from
+from broker.clock import Clock, clock_from
 from broker.cloudevents import headers_for
 from broker.codec import Codec
 from broker.deadletter import dead_letter_for, stage_of
@@ -131,16 +131,21 @@ def subject_of(event: InboundEvent) -> tuple[SubjectKind, str]:
 
 
 def handle(
-    record: InboundRecord, ctx: PipelineContext, memory: NetworkMemory, now: datetime
+    record: InboundRecord, ctx: PipelineContext, memory: NetworkMemory, clock: Clock
 ) -> PipelineResult:
-    """The whole decision for one inbound record."""
+    """The whole decision for one inbound record.
+
+    The clock observes each accepted event's time first, so with an event-time clock the
+    network's own acknowledgements are stamped with the time the events tell.
+    """
     try:
         admitted = admit(record, ctx.topology, ctx.codec, memory.seen)
         if isinstance(admitted, Duplicate):
             return PipelineResult("duplicate")
-        return _accept(admitted, ctx, memory, now)
+        clock.observe(admitted.event.occurred_at)
+        return _accept(admitted, ctx, memory, clock.now())
     except RejectedEvent as error:
-        return reject(record, error, ctx, now)
+        return reject(record, error, ctx, clock.now())
 
 
 def _accept(
@@ -340,10 +345,8 @@ class PipelineHandler:
                 raw.value,
                 tuple(raw.headers or ()),
             )
-            if isinstance(self.clock, EventTimeClock):
-                self.clock.observe(_record_time(raw.timestamp))
             with bound_contextvars(topic=raw.topic, offset=raw.offset):
-                result = handle(record, self.ctx, self.memory, self.clock.now())
+                result = handle(record, self.ctx, self.memory, self.clock)
                 for key, value in result.remember.items():
                     self.memory.apply(key, value)
                     output.state.append((key, value.encode()))
@@ -361,10 +364,6 @@ class PipelineHandler:
                 if result.outcome != "accepted":
                     log.info("event_" + result.outcome, error_code=result.error_code)
         return output
-
-
-def _record_time(timestamp_ms: int | None) -> datetime:
-    return datetime.fromtimestamp((timestamp_ms or 0) / 1000, tz=UTC)
 
 
 def pipeline_loop(

@@ -30,7 +30,7 @@ from pydantic import AwareDatetime, BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from broker.models.common import NAMESPACE, AvroLong, RegionKeyHint
+from broker.models.common import NAMESPACE, NOT_BLANK, AvroLong, RegionKeyHint
 from broker.models.deadletter import Stage
 from broker.models.mobility import AidType
 from broker.models.referral import SkillsPassport
@@ -219,8 +219,11 @@ def _describe(metadata: list[Any], *, items: bool) -> list[str]:
             parts.append(f"at least {m.min_length} {unit}")
         if getattr(m, "max_length", None) is not None:
             parts.append(f"at most {m.max_length} {unit}")
-        if getattr(m, "pattern", None) is not None:
-            parts.append(f"matches {m.pattern}")
+        pattern = getattr(m, "pattern", None)
+        if pattern == NOT_BLANK:
+            parts.append("not blank")
+        elif pattern is not None:
+            parts.append(f"matches {pattern}")
         for attr, word in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
             if getattr(m, attr, None) is not None:
                 parts.append(f"{word} {getattr(m, attr)}")
@@ -231,7 +234,6 @@ def _describe(metadata: list[Any], *, items: bool) -> list[str]:
 
 
 _VALIDATOR_DOCS = {
-    "_not_blank": "not blank",
     "_pseudonym": "8 to 64 characters among A-Z a-z 0-9 _ -",
     "_working_language": "a partner region's working language (fr, it)",
 }

@@ -13,12 +13,19 @@ class Clock(Protocol):
         """The current instant, timezone-aware UTC."""
         ...
 
+    def observe(self, instant: datetime) -> None:
+        """An event happened at ``instant``: event-time clocks move, others ignore it."""
+        ...
+
 
 class SystemClock:
     """Wall-clock time, for production workers."""
 
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+    def observe(self, instant: datetime) -> None:
+        return None
 
 
 class EventTimeClock:

@@ -188,8 +188,9 @@ class TransactionalLoop:
         self._log.info("loop_started", topics=len(self.topics), group_id=self.group_id)
         while True:
             batch = await consumer.getmany(timeout_ms=self.poll_ms, max_records=self.max_batch)
-            if consumer.assignment():
+            if consumer.assignment() and not self.ready.is_set():
                 self.ready.set()
+                self._log.info("loop_ready", partitions=len(consumer.assignment()))
             records = [r for rs in batch.values() for r in rs]
             now = asyncio.get_running_loop().time()
             if records:

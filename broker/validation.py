@@ -8,13 +8,14 @@ first failing field decides the rejection's class and ``code``; all of them are 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
 from pydantic import ValidationError
 
-from broker.errors import FieldInvalid, RejectedEvent, Violation, errors_by_code
+from broker.errors import FieldInvalid, RejectedEvent, TextEmpty, Violation, errors_by_code
+from broker.models.common import NOT_BLANK
 
 BUILTIN_CODES: dict[str, str] = {
     "missing": "FIELD_MISSING",
@@ -30,11 +31,13 @@ def _rejection_classes() -> dict[str, type[RejectedEvent]]:
     return {code: cls for code, cls in errors_by_code().items() if issubclass(cls, RejectedEvent)}
 
 
-def code_of(error_type: str) -> str:
+def code_of(error_type: str, ctx: Mapping[str, Any] | None = None) -> str:
     """The rejection code of a pydantic error type (ours are the code in lower case)."""
     upper = error_type.upper()
     if upper in _rejection_classes():
         return upper
+    if error_type == "string_pattern_mismatch" and (ctx or {}).get("pattern") == NOT_BLANK:
+        return TextEmpty.code
     return BUILTIN_CODES.get(error_type, FieldInvalid.code)
 
 
@@ -60,7 +63,7 @@ def violations_of(exc: ValidationError) -> list[Violation]:
         found.append(
             Violation(
                 field=field_path(error["loc"], extra if isinstance(extra, str) else None),
-                code=code_of(error["type"]),
+                code=code_of(error["type"], ctx),
                 message=error["msg"],
             )
         )

@@ -16,3 +16,6 @@ class FakeClock:
 
     def advance(self, delta: timedelta) -> None:
         self._now += delta
+
+    def observe(self, instant: datetime) -> None:
+        """Event times do not move a fake clock: only the test does."""

@@ -22,12 +22,12 @@ from broker.models.common import (
     Note,
     RegionKey,
     WorkingLanguage,
+    region_info,
     rule_error,
 )
 from broker.models.mobility import MobilityRequest
 from broker.models.offer import JobOffer
 from broker.models.referral import CandidateReferral
-from broker.regions import regions
 
 
 class TranslationQuality(StrEnum):
@@ -109,7 +109,7 @@ class Delivery(Event):
                 "source_agency": source_agency,
                 "correlation_id": original.event_id,
                 "destination_region": destination_region,
-                "language": regions().get(destination_region).language,
+                "language": _language_of(destination_region),
                 "localization": localization,
                 cls.original_field: original,
             }
@@ -126,7 +126,7 @@ class Delivery(Event):
                 field="event_id",
                 expected=str(expected),
             )
-        language = regions().get(self.destination_region).language
+        language = region_info(self.destination_region).language
         if self.language != language:
             raise rule_error(
                 "LANGUAGE_MISMATCH",
@@ -137,6 +137,14 @@ class Delivery(Event):
                 language=self.language,
             )
         return self
+
+
+def _language_of(region: str) -> str:
+    """The region's working language; empty for an unknown region, which validation refuses."""
+    try:
+        return region_info(region).language
+    except KeyError:
+        return ""
 
 
 class OfferDelivery(Delivery):

@@ -24,7 +24,7 @@ def rejection(value: bytes) -> RejectedEvent:
     return caught.value
 
 
-def letter(error: RejectedEvent, value: bytes = b"x", **overrides: object) -> DeadLetter:
+def letter(error: RejectedEvent, value: bytes | None = b"x", **overrides: object) -> DeadLetter:
     arguments: dict[str, object] = {
         "topic": "mare.paca.offer.in",
         "partition": 2,

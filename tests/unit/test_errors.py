@@ -18,7 +18,7 @@ pytestmark = pytest.mark.unit
 
 
 def test_codes_are_unique() -> None:
-    classes = [MareError, *all_subclasses(MareError)]
+    classes: list[type[MareError]] = [MareError, *all_subclasses(MareError)]
 
     assert len({cls.code for cls in classes}) == len(classes)
 

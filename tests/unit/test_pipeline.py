@@ -20,6 +20,7 @@ from broker.models import (
 )
 from broker.topology import Topology
 from tests.factories import NOW, a_referral, an_ack, an_offer
+from tests.fakes import FakeClock
 
 pytestmark = pytest.mark.unit
 
@@ -31,6 +32,7 @@ def no_translation(_event: object, _destination: str) -> list[TranslatedField]:
     return []
 
 
+CLOCK = FakeClock(NOW)
 CTX = PipelineContext(TOPOLOGY, CODEC, shipped_rules(), no_translation)
 
 
@@ -41,7 +43,9 @@ def on_topic(topic: str, value: bytes | None, offset: int = 0) -> InboundRecord:
 def test_an_offer_is_acknowledged_and_delivered_to_every_other_region() -> None:
     offer = an_offer(source_region="paca")
 
-    result = handle(on_topic("mare.paca.offer.in", CODEC.encode(offer)), CTX, NetworkMemory(), NOW)
+    result = handle(
+        on_topic("mare.paca.offer.in", CODEC.encode(offer)), CTX, NetworkMemory(), CLOCK
+    )
 
     assert result.outcome == "accepted"
     deliveries = [e for e in result.emits if isinstance(e.event, OfferDelivery)]
@@ -71,7 +75,7 @@ def test_a_delivered_offer_tells_the_sender_its_48_hour_deadline() -> None:
     offer = an_offer(source_region="toscana", target_regions=["paca"])
 
     result = handle(
-        on_topic("mare.toscana.offer.in", CODEC.encode(offer)), CTX, NetworkMemory(), NOW
+        on_topic("mare.toscana.offer.in", CODEC.encode(offer)), CTX, NetworkMemory(), CLOCK
     )
 
     delivered = next(
@@ -86,11 +90,11 @@ def test_a_delivered_offer_tells_the_sender_its_48_hour_deadline() -> None:
 def test_the_same_event_twice_is_a_counted_duplicate_with_nothing_emitted() -> None:
     memory = NetworkMemory()
     raw = CODEC.encode(an_offer())
-    first = handle(on_topic("mare.paca.offer.in", raw), CTX, memory, NOW)
+    first = handle(on_topic("mare.paca.offer.in", raw), CTX, memory, CLOCK)
     for key, value in first.remember.items():
         memory.apply(key, value)
 
-    again = handle(on_topic("mare.paca.offer.in", raw, offset=1), CTX, memory, NOW)
+    again = handle(on_topic("mare.paca.offer.in", raw, offset=1), CTX, memory, CLOCK)
 
     assert again.outcome == "duplicate"
     assert again.emits == []
@@ -100,7 +104,7 @@ def test_an_offer_published_in_another_regions_name_is_rejected_and_the_topic_ow
     spoofed = an_offer(source_region="toscana")
 
     result = handle(
-        on_topic("mare.paca.offer.in", CODEC.encode(spoofed)), CTX, NetworkMemory(), NOW
+        on_topic("mare.paca.offer.in", CODEC.encode(spoofed)), CTX, NetworkMemory(), CLOCK
     )
 
     assert result.outcome == "rejected"
@@ -119,14 +123,14 @@ def test_a_referral_on_the_offer_topic_is_rejected_as_the_wrong_kind() -> None:
     referral = a_referral(source_region="paca")
 
     result = handle(
-        on_topic("mare.paca.offer.in", CODEC.encode(referral)), CTX, NetworkMemory(), NOW
+        on_topic("mare.paca.offer.in", CODEC.encode(referral)), CTX, NetworkMemory(), CLOCK
     )
 
     assert result.error_code == "KIND_MISMATCH"
 
 
 def test_garbage_goes_to_the_dead_letter_topic_only() -> None:
-    result = handle(on_topic("mare.liguria.offer.in", b"\x00garbage"), CTX, NetworkMemory(), NOW)
+    result = handle(on_topic("mare.liguria.offer.in", b"\x00garbage"), CTX, NetworkMemory(), CLOCK)
 
     assert result.outcome == "rejected"
     assert [e.topic for e in result.emits] == ["mare.deadletter"]
@@ -145,7 +149,7 @@ def test_an_agency_acknowledgement_is_handed_to_the_acknowledger_keyed_by_subjec
         subject_id="paca-offer-9",
     )
 
-    result = handle(on_topic("mare.toscana.ack.in", CODEC.encode(ack)), CTX, NetworkMemory(), NOW)
+    result = handle(on_topic("mare.toscana.ack.in", CODEC.encode(ack)), CTX, NetworkMemory(), CLOCK)
 
     assert [(e.topic, e.key) for e in result.emits] == [("mare.internal.sla", "OFFER:paca-offer-9")]
 
@@ -154,7 +158,9 @@ def test_a_referral_for_a_known_offer_reaches_the_offers_region() -> None:
     memory = NetworkMemory(offer_owner={"corse-offer-7": "corse"})
     referral = a_referral(source_region="liguria", offer_id="corse-offer-7", target_regions=[])
 
-    result = handle(on_topic("mare.liguria.referral.in", CODEC.encode(referral)), CTX, memory, NOW)
+    result = handle(
+        on_topic("mare.liguria.referral.in", CODEC.encode(referral)), CTX, memory, CLOCK
+    )
 
     assert [e.topic for e in result.emits if e.topic.endswith(".out") and "ack" not in e.topic] == [
         "mare.corse.referral.out"
@@ -164,15 +170,15 @@ def test_a_referral_for_a_known_offer_reaches_the_offers_region() -> None:
 def test_deliveries_and_acknowledgements_have_the_same_ids_on_replay() -> None:
     raw = CODEC.encode(an_offer())
 
-    first = handle(on_topic("mare.paca.offer.in", raw), CTX, NetworkMemory(), NOW)
-    replay = handle(on_topic("mare.paca.offer.in", raw, 5), CTX, NetworkMemory(), NOW)
+    first = handle(on_topic("mare.paca.offer.in", raw), CTX, NetworkMemory(), CLOCK)
+    replay = handle(on_topic("mare.paca.offer.in", raw, 5), CTX, NetworkMemory(), CLOCK)
 
     assert [e.event.event_id for e in first.emits] == [e.event.event_id for e in replay.emits]
 
 
 def test_every_emitted_event_encodes_and_decodes() -> None:
     result = handle(
-        on_topic("mare.paca.offer.in", CODEC.encode(an_offer())), CTX, NetworkMemory(), NOW
+        on_topic("mare.paca.offer.in", CODEC.encode(an_offer())), CTX, NetworkMemory(), CLOCK
     )
 
     for emit in result.emits:

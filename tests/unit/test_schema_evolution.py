@@ -22,22 +22,24 @@ from broker.codec import DEFAULT_SCHEMA_DIR, load_schema
 pytestmark = pytest.mark.unit
 
 
+def split_stem(path: Path) -> tuple[str, int]:
+    """``JobOffer.v2.avsc`` → ``("JobOffer", 2)``."""
+    type_name, version = path.name.removesuffix(".avsc").split(".v")
+    return type_name, int(version)
+
+
 def versions_by_type(schema_dir: Path = DEFAULT_SCHEMA_DIR) -> dict[str, list[Path]]:
     by_type: dict[str, list[Path]] = defaultdict(list)
     for path in schema_dir.glob("*.avsc"):
-        type_name, version = path.name.removesuffix(".avsc").split(".v")
-        by_type[type_name].append(path)
-    return {
-        name: sorted(paths, key=lambda p: int(p.name.removesuffix(".avsc").split(".v")[1]))
-        for name, paths in by_type.items()
-    }
+        by_type[split_stem(path)[0]].append(path)
+    return {name: sorted(paths, key=lambda p: split_stem(p)[1]) for name, paths in by_type.items()}
 
 
 def fully_compatible(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """Problems that break FULL compatibility between two versions (empty: compatible)."""
     old_schema = avro.schema.parse(json.dumps(old))
     new_schema = avro.schema.parse(json.dumps(new))
-    checker = ReaderWriterCompatibilityChecker()
+    checker = ReaderWriterCompatibilityChecker()  # type: ignore[no-untyped-call]
     problems = []
     for direction, reader, writer in (
         ("backward (new reads old)", new_schema, old_schema),
@@ -65,7 +67,7 @@ def test_each_version_is_fully_compatible_with_the_previous_one(old: Path, new: 
 
 def test_versions_are_numbered_without_gaps() -> None:
     for type_name, paths in versions_by_type().items():
-        numbers = [int(p.name.removesuffix(".avsc").split(".v")[1]) for p in paths]
+        numbers = [split_stem(p)[1] for p in paths]
         assert numbers == list(range(1, len(numbers) + 1)), type_name
 
 
