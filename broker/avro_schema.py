@@ -178,6 +178,8 @@ def _flatten(metadata: list[Any]) -> list[Any]:
     for item in metadata:
         if isinstance(item, GroupedMetadata):
             flat.extend(item)
+        elif isinstance(item, FieldInfo):
+            flat.extend(_flatten(list(item.metadata)))
         else:
             flat.append(item)
     return flat
@@ -212,13 +214,16 @@ def _constraints_doc(annotation: Any, metadata: list[Any]) -> str:
 
 
 def _describe(metadata: list[Any], *, items: bool) -> list[str]:
-    unit = "items" if items else "characters"
+    def count(n: int) -> str:
+        unit = "item" if items else "character"
+        return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
+
     parts: list[str] = []
     for m in metadata:
         if getattr(m, "min_length", None) is not None:
-            parts.append(f"at least {m.min_length} {unit}")
+            parts.append(f"at least {count(m.min_length)}")
         if getattr(m, "max_length", None) is not None:
-            parts.append(f"at most {m.max_length} {unit}")
+            parts.append(f"at most {count(m.max_length)}")
         pattern = getattr(m, "pattern", None)
         if pattern == NOT_BLANK:
             parts.append("not blank")

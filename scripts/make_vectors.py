@@ -143,7 +143,8 @@ def main(argv: list[str] | None = None) -> int:
         for name, content in expected.items()
         if not (out / name).exists() or (out / name).read_bytes() != content
     ]
-    extra = sorted(p.name for p in out.glob("*") if p.name not in expected) if out.exists() else []
+    vector_files = [*out.glob("*.json"), *out.glob("*.bin")] if out.exists() else []
+    extra = sorted(p.name for p in vector_files if p.name not in expected)
     if args.check:
         for name in stale:
             print(f"error: {out / name} is missing or stale", file=sys.stderr)

@@ -1,0 +1,274 @@
+"""Throughput and latency of the network's throughput path, beside a plain aiokafka loop.
+
+Both run on the same broker over the same records, in interleaved rounds, in this process:
+
+- **plain**: the raw ceiling, a plain aiokafka consume-and-produce loop (``getmany`` → Avro
+  decode → change a field → Avro encode → send, one flush per batch, acks=all, idempotent);
+- **pipeline**: ingest → route → translate → deliver + acknowledge, the network's transactional
+  loop (one Kafka transaction per batch, validation, dedupe, fan-out to every destination).
+
+Then end-to-end latency at a fixed offered rate, through a real ``mare worker`` process:
+from the partner's send to the first localized delivery read by a read_committed consumer.
+
+    python bench/pipeline.py                        # managed Kafka 4.4.0
+    MARE_KAFKA_BOOTSTRAP=host:9092 python bench/pipeline.py --events 50000
+
+Figures are printed, never asserted: this machine is shared and noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer  # noqa: E402
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic  # noqa: E402
+from fastavro import schemaless_reader, schemaless_writer  # noqa: E402
+
+from agents.pipeline import pipeline_loop  # noqa: E402
+from bench.workload import Workload, build_workload  # noqa: E402
+from broker.codec import Codec  # noqa: E402
+from broker.local_kafka import LocalKafka  # noqa: E402
+from broker.settings import Settings  # noqa: E402
+from broker.topology import Topology  # noqa: E402
+from broker.worker import create_all_topics  # noqa: E402
+
+CODEC = Codec.default()
+
+
+@contextmanager
+def broker(version: str) -> Iterator[str]:
+    external = os.environ.get("MARE_KAFKA_BOOTSTRAP")
+    if external:
+        yield external
+        return
+    with tempfile.TemporaryDirectory(prefix="mare-bench-") as data:
+        kafka = LocalKafka(version, Path(data), Settings().cache_dir, heap="1g")
+        kafka.start()
+        try:
+            yield kafka.bootstrap
+        finally:
+            kafka.stop()
+
+
+def settings_for(bootstrap: str, namespace: str, data_dir: Path) -> Settings:
+    return Settings(
+        bootstrap_servers=bootstrap, topic_namespace=namespace, app_id=namespace,
+        worker_id=f"{namespace}-w", data_dir=data_dir, log_level="warning",
+    )
+
+
+async def preload(settings: Settings, bootstrap: str, workload: Workload) -> Topology:
+    """Create the namespace's topics and publish the workload into its inbound topics."""
+    await create_all_topics(settings, bootstrap)
+    topology = Topology(settings.topic_namespace)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(f"{topology.namespace}.bench.sink", 6, 1)])
+    finally:
+        await admin.close()
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5,
+                                max_batch_size=256 * 1024, enable_idempotence=True)
+    await producer.start()
+    try:
+        for item in workload.items:
+            await producer.send(topology.inbound(item.region, item.kind).name, item.value,
+                                key=item.key, headers=item.headers)
+        await producer.flush()
+    finally:
+        await producer.stop()
+    return topology
+
+
+async def plain_round(bootstrap: str, topology: Topology, total: int) -> float:
+    """The raw ceiling: decode, change a field, encode, send; records per second."""
+    sink = f"{topology.namespace}.bench.sink"
+    consumer = AIOKafkaConsumer(
+        *[t.name for t in topology.inbound_topics()], bootstrap_servers=bootstrap,
+        group_id=f"{topology.namespace}-plain-{uuid.uuid4().hex[:6]}",
+        auto_offset_reset="earliest", enable_auto_commit=False, isolation_level="read_committed",
+        max_poll_records=2000,
+    )
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5,
+                                max_batch_size=256 * 1024, enable_idempotence=True)
+    parsed = {v.header: v for v in CODEC.versions.values()}
+    await producer.start()
+    await consumer.start()
+    done, started = 0, 0.0
+    try:
+        while done < total:
+            batch = await consumer.getmany(timeout_ms=100, max_records=2000)
+            if not batch:
+                continue
+            started = started or time.perf_counter()
+            futures = []
+            for records in batch.values():
+                for record in records:
+                    version = parsed[record.value[:10]]
+                    body: dict[str, Any] = schemaless_reader(  # type: ignore[assignment]
+                        io.BytesIO(record.value[10:]), version.parsed, None)
+                    body["source_agency"] = "relayed"
+                    out = io.BytesIO()
+                    out.write(record.value[:10])
+                    schemaless_writer(out, version.parsed, body)
+                    futures.append(await producer.send(sink, out.getvalue(), key=record.key))
+            await asyncio.gather(*futures)
+            done += len(futures)
+        elapsed = time.perf_counter() - started
+    finally:
+        await consumer.stop()
+        await producer.stop()
+    return total / elapsed
+
+
+async def pipeline_round(settings: Settings, bootstrap: str, total: int) -> tuple[float, int]:
+    """The network's throughput path over the same records; inputs per second and sends."""
+    loop = pipeline_loop(settings, bootstrap)
+    task = asyncio.create_task(loop.run_once())
+    try:
+        while loop.stats.records == 0:
+            await asyncio.sleep(0.005)
+        started, first = time.perf_counter(), loop.stats.records
+        while loop.stats.records < total:
+            await asyncio.sleep(0.005)
+            if task.done():
+                task.result()
+        elapsed = time.perf_counter() - started
+    finally:
+        task.cancel()
+        with_suppressed = asyncio.gather(task, return_exceptions=True)
+        await with_suppressed
+    return (total - first) / elapsed, loop.stats.sends
+
+
+async def throughput(bootstrap: str, workload: Workload, rounds: int, tmp: Path) -> None:
+    total = len(workload.items)
+    plain, piped, sends = [], [], 0
+    for round_no in range(1, rounds + 1):
+        namespace = f"bench{uuid.uuid4().hex[:8]}"
+        settings = settings_for(bootstrap, namespace, tmp / namespace)
+        topology = await preload(settings, bootstrap, workload)
+        plain.append(await plain_round(bootstrap, topology, total))
+        rate, sends = await pipeline_round(settings, bootstrap, total)
+        piped.append(rate)
+        print(f"  round {round_no}: plain {plain[-1]:>9,.0f} rec/s   "
+              f"pipeline {piped[-1]:>9,.0f} events/s   ratio {piped[-1] / plain[-1]:.3f}")
+    p, q = statistics.median(plain), statistics.median(piped)
+    print(f"plain aiokafka loop (raw ceiling): {p:,.0f} records/s (median of {rounds})")
+    print(f"pipeline ingest→route→translate→deliver+ack: {q:,.0f} events/s "
+          f"(median of {rounds}; {sends / total:.1f} records written per input event)")
+    print(f"ratio pipeline / plain: {q / p:.3f}  (target >= 0.25)")
+
+
+async def latency(bootstrap: str, workload: Workload, rate: int, seconds: float,
+                  tmp: Path) -> None:
+    """Offered load at ``rate`` events/s through a real worker; delivery latency p50/p99."""
+    from tests.processes import MareProcess, mare_env
+
+    namespace = f"lat{uuid.uuid4().hex[:8]}"
+    settings = settings_for(bootstrap, namespace, tmp / namespace)
+    await create_all_topics(settings, bootstrap)
+    topology = Topology(namespace)
+    worker = MareProcess(["worker"], mare_env(settings, MARE_LOG_LEVEL="warning",
+                                              MARE_LOG_FORMAT="json"))
+    try:
+        await asyncio.to_thread(_wait_loops, worker)
+        offers = [item for item in workload.items if item.kind == "offer" and item.fan_out > 0]
+        count = min(len(offers), int(rate * seconds))
+        sent: dict[bytes, float] = {}
+        seen: dict[bytes, float] = {}
+        consumer = AIOKafkaConsumer(
+            *[topology.outbound(r, "offer").name for r in workload.regions],  # type: ignore[arg-type]
+            bootstrap_servers=bootstrap, auto_offset_reset="latest",
+            isolation_level="read_committed", enable_auto_commit=False,
+            group_id=f"{namespace}-latency",
+        )
+        await consumer.start()
+        await asyncio.sleep(2.0)  # the consumer's assignment, before the clock starts
+        producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=0,
+                                    enable_idempotence=True)
+        await producer.start()
+
+        async def reader() -> None:
+            while len(seen) < count:
+                batch = await consumer.getmany(timeout_ms=100)
+                now = time.perf_counter()
+                for records in batch.values():
+                    for record in records:
+                        if record.key is not None and record.key not in seen:
+                            seen[record.key] = now
+
+        reading = asyncio.create_task(reader())
+        start = time.perf_counter()
+        for i, item in enumerate(offers[:count]):
+            due = start + i / rate
+            if (pause := due - time.perf_counter()) > 0:
+                await asyncio.sleep(pause)
+            sent[item.key] = time.perf_counter()
+            await producer.send(topology.inbound(item.region, item.kind).name, item.value,
+                                key=item.key, headers=item.headers)
+        await producer.flush()
+        try:
+            await asyncio.wait_for(reading, timeout=60)
+        except TimeoutError:
+            print(f"  latency: {count - len(seen)} of {count} offers not delivered in time")
+        await producer.stop()
+        await consumer.stop()
+    finally:
+        worker.stop()
+    latencies = sorted((seen[k] - sent[k]) * 1000 for k in seen if k in sent)
+    if not latencies:
+        print("latency: no delivery observed")
+        return
+    p50 = latencies[len(latencies) // 2]
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    print(f"end-to-end latency at {rate:,} events/s offered ({len(latencies):,} offers, "
+          f"through `mare worker`): p50 {p50:.1f} ms, p99 {p99:.1f} ms (target p99 < 100 ms)")
+
+
+def _wait_loops(worker: Any, timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(e.get("event") == "loop_ready" and e.get("loop") == "pipeline"
+               for e in worker.events()):
+            return
+        if worker.proc.poll() is not None:
+            break
+        time.sleep(0.2)
+    raise RuntimeError("worker not ready:\n" + "\n".join(worker.lines[-20:]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=20_000, help="input events per round")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (median)")
+    parser.add_argument("--rate", type=int, default=1_000, help="offered rate for latency")
+    parser.add_argument("--latency-seconds", type=float, default=10.0)
+    parser.add_argument("--kafka-version", default=os.environ.get("MARE_KAFKA_VERSION", "4.4.0"))
+    args = parser.parse_args()
+
+    workload = build_workload(args.events)
+    print(f"workload: {workload.describe()}")
+    with broker(args.kafka_version) as bootstrap, tempfile.TemporaryDirectory() as tmp:
+        where = "external" if os.environ.get("MARE_KAFKA_BOOTSTRAP") else args.kafka_version
+        print(f"broker: {bootstrap} (Kafka {where})")
+        asyncio.run(throughput(bootstrap, workload, args.rounds, Path(tmp)))
+        asyncio.run(latency(bootstrap, workload, args.rate, args.latency_seconds, Path(tmp)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""A realistic mix of partner events for the benchmarks, encoded as partners send them."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass
+
+from broker.cloudevents import headers_for
+from broker.codec import Codec
+from broker.regions import region_keys
+from tests import factories as f
+
+# Share of each kind, and of offers open to every partner region (the rest name one or two).
+MIX = {"offer": 0.6, "referral": 0.25, "mobility": 0.15}
+OFFERS_TO_ALL = 0.5
+
+
+@dataclass(frozen=True)
+class Item:
+    region: str
+    kind: str
+    key: bytes
+    value: bytes
+    headers: list[tuple[str, bytes]]
+    fan_out: int
+
+
+@dataclass(frozen=True)
+class Workload:
+    items: list[Item]
+    regions: tuple[str, ...]
+
+    def describe(self) -> str:
+        kinds = Counter(item.kind for item in self.items)
+        fan_out = sum(item.fan_out for item in self.items) / len(self.items)
+        size = sum(len(item.value) for item in self.items) / len(self.items)
+        parts = ", ".join(f"{kinds[k]:,} {k}" for k in MIX)
+        return (f"{len(self.items):,} events ({parts}); {size:.0f} bytes on average; "
+                f"{fan_out:.2f} destinations per event")
+
+
+def build_workload(count: int, seed: int = 7) -> Workload:
+    """``count`` valid events from the five regions, each with its own event id."""
+    rng = random.Random(seed)
+    codec = Codec.default()
+    regions = tuple(region_keys())
+    items = []
+    for i in range(count):
+        source = regions[i % len(regions)]
+        others = [r for r in regions if r != source]
+        roll = rng.random()
+        if roll < MIX["offer"]:
+            targets = [] if rng.random() < OFFERS_TO_ALL else rng.sample(others, rng.randint(1, 2))
+            event = f.an_offer(source_region=source, target_regions=targets)
+            kind, key, fan_out = "offer", event.offer_id, len(targets) or len(others)
+        elif roll < MIX["offer"] + MIX["referral"]:
+            targets = rng.sample(others, rng.randint(1, 2))
+            event = f.a_referral(source_region=source, target_regions=targets)
+            kind, key, fan_out = "referral", event.referral_id, len(targets)
+        else:
+            event = f.a_mobility_request(source_region=source, destination_region=rng.choice(others))
+            kind, key, fan_out = "mobility", event.request_id, 1
+        items.append(Item(source, kind, key.encode(), codec.encode(event), headers_for(event),
+                          fan_out))
+    return Workload(items, regions)
