@@ -26,7 +26,6 @@ from agents.ingest import Accepted, Duplicate, InboundEvent, InboundRecord, admi
 from agents.router import RoutedEvent, RoutingRules, route, shipped_rules
 from broker.app import AppContext
 from broker.clock import Clock, clock_from
-from broker.cloudevents import headers_for
 from broker.codec import Codec
 from broker.deadletter import dead_letter_for, stage_of
 from broker.errors import (
@@ -56,7 +55,9 @@ from broker.models import (
     TranslatedField,
     WireModel,
 )
+from broker.outgoing import OutgoingEncoder
 from broker.processor import BatchOutput, Send, TransactionalLoop
+from broker.regions import regions
 from broker.settings import Settings
 from broker.topology import Topology
 
@@ -167,12 +168,14 @@ def _accept(
     emits = [
         Emit(acks_out, subject_id, network_ack(event, AckStatus.RECEIVED, event.source_region, now))
     ]
+    views: dict[tuple[str, str], list[TranslatedField]] = {}
     for destination in destinations:
         delivery = _DELIVERY_TYPES[type(event)].for_destination(
             event,
             destination_region=destination,
-            localization=ctx.localize(event, destination),
+            localization=_localized(event, destination, ctx, views),
             occurred_at=now,
+            checked=False,
         )
         emits.append(
             Emit(ctx.topology.outbound(destination, accepted.kind).name, subject_id, delivery)
@@ -181,6 +184,21 @@ def _accept(
         emits.append(Emit(acks_out, subject_id, delivered))
         emits.append(Emit(ctx.topology.sla_input.name, subject_key(kind, subject_id), delivered))
     return PipelineResult("accepted", emits, remember)
+
+
+def _localized(
+    event: RoutedEvent,
+    destination: str,
+    ctx: PipelineContext,
+    views: dict[tuple[str, str], list[TranslatedField]],
+) -> list[TranslatedField]:
+    """One localization per destination country and language: Tuscany, Sardinia and Liguria
+    read an offer from Provence the same way."""
+    info = regions().get(destination)
+    key = (info.country, info.language)
+    if key not in views:
+        views[key] = ctx.localize(event, destination)
+    return views[key]
 
 
 def network_ack(
@@ -194,7 +212,9 @@ def network_ack(
     deadline = None
     if status == AckStatus.DELIVERED and isinstance(event, JobOffer):
         deadline = contact_deadline(event.occurred_at)
-    return Acknowledgement(
+    # Built from a validated event and the network's own values: re-validating every field
+    # is most of its cost (the unit tests validate what the pipeline emits).
+    return Acknowledgement.model_construct(
         event_id=acknowledgement_id(event.event_id, status, region),
         occurred_at=now,
         source_region=event.source_region,
@@ -205,8 +225,11 @@ def network_ack(
         subject_id=subject_id,
         status=status,
         region=region,
+        reason_code=None,
+        reason=None,
         deadline=deadline,
         deadline_kind=DeadlineKind.EMPLOYER_CONTACT_48H if deadline else None,
+        extended_until=None,
     )
 
 
@@ -320,6 +343,7 @@ class PipelineHandler:
 
     def __init__(self, ctx: PipelineContext, clock: Clock) -> None:
         self.ctx, self.clock = ctx, clock
+        self.encoder = OutgoingEncoder(ctx.codec)
         self.memory = NetworkMemory()
         self.counts: dict[Outcome, int] = {"accepted": 0, "rejected": 0, "duplicate": 0}
 
@@ -335,6 +359,7 @@ class PipelineHandler:
 
     def process(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> BatchOutput:
         output = BatchOutput()
+        encoder = self.encoder
         for raw in records:
             record = InboundRecord(
                 raw.topic,
@@ -345,23 +370,29 @@ class PipelineHandler:
                 raw.value,
                 tuple(raw.headers or ()),
             )
-            with bound_contextvars(topic=raw.topic, offset=raw.offset):
-                result = handle(record, self.ctx, self.memory, self.clock)
-                for key, value in result.remember.items():
-                    self.memory.apply(key, value)
-                    output.state.append((key, value.encode()))
-                for emit in result.emits:
-                    headers = (*headers_for(emit.event), *emit.headers)
-                    output.sends.append(
-                        Send(
-                            emit.topic,
-                            emit.key.encode(),
-                            self.ctx.codec.encode(emit.event),
-                            headers,
-                        )
+            result = handle(record, self.ctx, self.memory, self.clock)
+            for key, value in result.remember.items():
+                self.memory.apply(key, value)
+                output.state.append((key, value.encode()))
+            body = None
+            if result.outcome == "accepted" and raw.value is not None:
+                body = encoder.original_body(raw.value)
+            encoded: dict[int, tuple[bytes, tuple[tuple[str, bytes], ...]]] = {}
+            for emit in result.emits:
+                # A DELIVERED acknowledgement goes to the sender and to the acknowledger.
+                value_headers = encoded.get(id(emit.event))
+                if value_headers is None:
+                    value_headers = encoded[id(emit.event)] = (
+                        encoder.encode(emit.event, body),
+                        encoder.headers(emit.event),
                     )
-                self.counts[result.outcome] += 1
-                if result.outcome != "accepted":
+                value, headers = value_headers
+                output.sends.append(
+                    Send(emit.topic, emit.key.encode(), value, (*headers, *emit.headers))
+                )
+            self.counts[result.outcome] += 1
+            if result.outcome != "accepted":
+                with bound_contextvars(topic=raw.topic, partition=raw.partition, offset=raw.offset):
                     log.info("event_" + result.outcome, error_code=result.error_code)
         return output
 

@@ -34,17 +34,17 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer  # noqa: E402
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic  # noqa: E402
-from fastavro import schemaless_reader, schemaless_writer  # noqa: E402
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from fastavro import schemaless_reader, schemaless_writer
 
-from agents.pipeline import pipeline_loop  # noqa: E402
-from bench.workload import Workload, build_workload  # noqa: E402
-from broker.codec import Codec  # noqa: E402
-from broker.local_kafka import LocalKafka  # noqa: E402
-from broker.settings import Settings  # noqa: E402
-from broker.topology import Topology  # noqa: E402
-from broker.worker import create_all_topics  # noqa: E402
+from agents.pipeline import pipeline_loop
+from bench.workload import Workload, build_workload
+from broker.codec import Codec
+from broker.local_kafka import LocalKafka
+from broker.settings import Settings
+from broker.topology import Topology
+from broker.worker import create_all_topics
 
 CODEC = Codec.default()
 
@@ -66,8 +66,12 @@ def broker(version: str) -> Iterator[str]:
 
 def settings_for(bootstrap: str, namespace: str, data_dir: Path) -> Settings:
     return Settings(
-        bootstrap_servers=bootstrap, topic_namespace=namespace, app_id=namespace,
-        worker_id=f"{namespace}-w", data_dir=data_dir, log_level="warning",
+        bootstrap_servers=bootstrap,
+        topic_namespace=namespace,
+        app_id=namespace,
+        worker_id=f"{namespace}-w",
+        data_dir=data_dir,
+        log_level="warning",
     )
 
 
@@ -81,13 +85,22 @@ async def preload(settings: Settings, bootstrap: str, workload: Workload) -> Top
         await admin.create_topics([NewTopic(f"{topology.namespace}.bench.sink", 6, 1)])
     finally:
         await admin.close()
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5,
-                                max_batch_size=256 * 1024, enable_idempotence=True)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap,
+        acks="all",
+        linger_ms=5,
+        max_batch_size=256 * 1024,
+        enable_idempotence=True,
+    )
     await producer.start()
     try:
         for item in workload.items:
-            await producer.send(topology.inbound(item.region, item.kind).name, item.value,
-                                key=item.key, headers=item.headers)
+            await producer.send(
+                topology.inbound(item.region, item.kind).name,
+                item.value,
+                key=item.key,
+                headers=item.headers,
+            )
         await producer.flush()
     finally:
         await producer.stop()
@@ -98,13 +111,21 @@ async def plain_round(bootstrap: str, topology: Topology, total: int) -> float:
     """The raw ceiling: decode, change a field, encode, send; records per second."""
     sink = f"{topology.namespace}.bench.sink"
     consumer = AIOKafkaConsumer(
-        *[t.name for t in topology.inbound_topics()], bootstrap_servers=bootstrap,
+        *[t.name for t in topology.inbound_topics()],
+        bootstrap_servers=bootstrap,
         group_id=f"{topology.namespace}-plain-{uuid.uuid4().hex[:6]}",
-        auto_offset_reset="earliest", enable_auto_commit=False, isolation_level="read_committed",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        isolation_level="read_committed",
         max_poll_records=2000,
     )
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5,
-                                max_batch_size=256 * 1024, enable_idempotence=True)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap,
+        acks="all",
+        linger_ms=5,
+        max_batch_size=256 * 1024,
+        enable_idempotence=True,
+    )
     parsed = {v.header: v for v in CODEC.versions.values()}
     await producer.start()
     await consumer.start()
@@ -120,7 +141,8 @@ async def plain_round(bootstrap: str, topology: Topology, total: int) -> float:
                 for record in records:
                     version = parsed[record.value[:10]]
                     body: dict[str, Any] = schemaless_reader(  # type: ignore[assignment]
-                        io.BytesIO(record.value[10:]), version.parsed, None)
+                        io.BytesIO(record.value[10:]), version.parsed, None
+                    )
                     body["source_agency"] = "relayed"
                     out = io.BytesIO()
                     out.write(record.value[:10])
@@ -141,18 +163,24 @@ async def pipeline_round(settings: Settings, bootstrap: str, total: int) -> tupl
     task = asyncio.create_task(loop.run_once())
     try:
         while loop.stats.records == 0:
-            await asyncio.sleep(0.005)
+            await _still_running(task)
         started, first = time.perf_counter(), loop.stats.records
         while loop.stats.records < total:
-            await asyncio.sleep(0.005)
-            if task.done():
-                task.result()
+            await _still_running(task)
         elapsed = time.perf_counter() - started
     finally:
         task.cancel()
         with_suppressed = asyncio.gather(task, return_exceptions=True)
         await with_suppressed
     return (total - first) / elapsed, loop.stats.sends
+
+
+async def _still_running(task: asyncio.Task[None]) -> None:
+    """Yield to the loop under test; surface its failure instead of waiting forever."""
+    await asyncio.sleep(0.005)
+    if task.done():
+        task.result()
+        raise RuntimeError("the pipeline loop stopped")
 
 
 async def throughput(bootstrap: str, workload: Workload, rounds: int, tmp: Path) -> None:
@@ -165,17 +193,20 @@ async def throughput(bootstrap: str, workload: Workload, rounds: int, tmp: Path)
         plain.append(await plain_round(bootstrap, topology, total))
         rate, sends = await pipeline_round(settings, bootstrap, total)
         piped.append(rate)
-        print(f"  round {round_no}: plain {plain[-1]:>9,.0f} rec/s   "
-              f"pipeline {piped[-1]:>9,.0f} events/s   ratio {piped[-1] / plain[-1]:.3f}")
+        print(
+            f"  round {round_no}: plain {plain[-1]:>9,.0f} rec/s   "
+            f"pipeline {piped[-1]:>9,.0f} events/s   ratio {piped[-1] / plain[-1]:.3f}"
+        )
     p, q = statistics.median(plain), statistics.median(piped)
     print(f"plain aiokafka loop (raw ceiling): {p:,.0f} records/s (median of {rounds})")
-    print(f"pipeline ingest→route→translate→deliver+ack: {q:,.0f} events/s "
-          f"(median of {rounds}; {sends / total:.1f} records written per input event)")
+    print(
+        f"pipeline ingest→route→translate→deliver+ack: {q:,.0f} events/s "
+        f"(median of {rounds}; {sends / total:.1f} records written per input event)"
+    )
     print(f"ratio pipeline / plain: {q / p:.3f}  (target >= 0.25)")
 
 
-async def latency(bootstrap: str, workload: Workload, rate: int, seconds: float,
-                  tmp: Path) -> None:
+async def latency(bootstrap: str, workload: Workload, rate: int, seconds: float, tmp: Path) -> None:
     """Offered load at ``rate`` events/s through a real worker; delivery latency p50/p99."""
     from tests.processes import MareProcess, mare_env
 
@@ -183,8 +214,9 @@ async def latency(bootstrap: str, workload: Workload, rate: int, seconds: float,
     settings = settings_for(bootstrap, namespace, tmp / namespace)
     await create_all_topics(settings, bootstrap)
     topology = Topology(namespace)
-    worker = MareProcess(["worker"], mare_env(settings, MARE_LOG_LEVEL="warning",
-                                              MARE_LOG_FORMAT="json"))
+    worker = MareProcess(
+        ["worker"], mare_env(settings, MARE_LOG_LEVEL="info", MARE_LOG_FORMAT="json")
+    )
     try:
         await asyncio.to_thread(_wait_loops, worker)
         offers = [item for item in workload.items if item.kind == "offer" and item.fan_out > 0]
@@ -193,14 +225,17 @@ async def latency(bootstrap: str, workload: Workload, rate: int, seconds: float,
         seen: dict[bytes, float] = {}
         consumer = AIOKafkaConsumer(
             *[topology.outbound(r, "offer").name for r in workload.regions],  # type: ignore[arg-type]
-            bootstrap_servers=bootstrap, auto_offset_reset="latest",
-            isolation_level="read_committed", enable_auto_commit=False,
+            bootstrap_servers=bootstrap,
+            auto_offset_reset="latest",
+            isolation_level="read_committed",
+            enable_auto_commit=False,
             group_id=f"{namespace}-latency",
         )
         await consumer.start()
         await asyncio.sleep(2.0)  # the consumer's assignment, before the clock starts
-        producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=0,
-                                    enable_idempotence=True)
+        producer = AIOKafkaProducer(
+            bootstrap_servers=bootstrap, acks="all", linger_ms=0, enable_idempotence=True
+        )
         await producer.start()
 
         async def reader() -> None:
@@ -219,8 +254,12 @@ async def latency(bootstrap: str, workload: Workload, rate: int, seconds: float,
             if (pause := due - time.perf_counter()) > 0:
                 await asyncio.sleep(pause)
             sent[item.key] = time.perf_counter()
-            await producer.send(topology.inbound(item.region, item.kind).name, item.value,
-                                key=item.key, headers=item.headers)
+            await producer.send(
+                topology.inbound(item.region, item.kind).name,
+                item.value,
+                key=item.key,
+                headers=item.headers,
+            )
         await producer.flush()
         try:
             await asyncio.wait_for(reading, timeout=60)
@@ -236,15 +275,18 @@ async def latency(bootstrap: str, workload: Workload, rate: int, seconds: float,
         return
     p50 = latencies[len(latencies) // 2]
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    print(f"end-to-end latency at {rate:,} events/s offered ({len(latencies):,} offers, "
-          f"through `mare worker`): p50 {p50:.1f} ms, p99 {p99:.1f} ms (target p99 < 100 ms)")
+    print(
+        f"end-to-end latency at {rate:,} events/s offered ({len(latencies):,} offers, "
+        f"through `mare worker`): p50 {p50:.1f} ms, p99 {p99:.1f} ms (target p99 < 100 ms)"
+    )
 
 
 def _wait_loops(worker: Any, timeout: float = 90.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if any(e.get("event") == "loop_ready" and e.get("loop") == "pipeline"
-               for e in worker.events()):
+        if any(
+            e.get("event") == "loop_ready" and e.get("loop") == "pipeline" for e in worker.events()
+        ):
             return
         if worker.proc.poll() is not None:
             break

@@ -36,8 +36,10 @@ class Workload:
         fan_out = sum(item.fan_out for item in self.items) / len(self.items)
         size = sum(len(item.value) for item in self.items) / len(self.items)
         parts = ", ".join(f"{kinds[k]:,} {k}" for k in MIX)
-        return (f"{len(self.items):,} events ({parts}); {size:.0f} bytes on average; "
-                f"{fan_out:.2f} destinations per event")
+        return (
+            f"{len(self.items):,} events ({parts}); {size:.0f} bytes on average; "
+            f"{fan_out:.2f} destinations per event"
+        )
 
 
 def build_workload(count: int, seed: int = 7) -> Workload:
@@ -59,8 +61,11 @@ def build_workload(count: int, seed: int = 7) -> Workload:
             event = f.a_referral(source_region=source, target_regions=targets)
             kind, key, fan_out = "referral", event.referral_id, len(targets)
         else:
-            event = f.a_mobility_request(source_region=source, destination_region=rng.choice(others))
+            event = f.a_mobility_request(
+                source_region=source, destination_region=rng.choice(others)
+            )
             kind, key, fan_out = "mobility", event.request_id, 1
-        items.append(Item(source, kind, key.encode(), codec.encode(event), headers_for(event),
-                          fan_out))
+        items.append(
+            Item(source, kind, key.encode(), codec.encode(event), headers_for(event), fan_out)
+        )
     return Workload(items, regions)

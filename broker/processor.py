@@ -19,7 +19,14 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import structlog
-from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
+from aiokafka import (
+    AIOKafkaConsumer,
+    AIOKafkaProducer,
+    ConsumerRebalanceListener,
+    TopicPartition,
+)
+from aiokafka.partitioner import murmur2
+from aiokafka.producer.message_accumulator import BatchBuilder
 from aiokafka.structs import ConsumerRecord, OffsetAndMetadata
 
 from broker import kafka_clients
@@ -76,7 +83,8 @@ class _RestoreOnAssign(ConsumerRebalanceListener):  # type: ignore[misc]
         self._loop = loop
 
     async def on_partitions_revoked(self, revoked: object) -> None:
-        return None
+        # The offsets of revoked partitions must be committed before another worker reads on.
+        await self._loop.settle()
 
     async def on_partitions_assigned(self, assigned: object) -> None:
         await self._loop.restore_state()
@@ -99,14 +107,16 @@ class TransactionalLoop:
         max_batch: int = 2000,
         poll_ms: int = 20,
         idle_every_s: float = 1.0,
+        slice_size: int = 100,
     ) -> None:
         self.settings, self.bootstrap, self.name = settings, bootstrap, name
         self.group_id, self.topics, self.handler = group_id, list(topics), handler
         self.state_topic, self.state_partitions = state_topic, state_partitions
         self.max_batch, self.poll_ms = max_batch, poll_ms
-        self.idle_every_s = idle_every_s
+        self.idle_every_s, self.slice_size = idle_every_s, slice_size
         self.stats = LoopStats()
         self.ready = asyncio.Event()
+        self._committing: asyncio.Task[None] | None = None
         self._log = log.bind(loop=name)
 
     @property
@@ -165,7 +175,12 @@ class TransactionalLoop:
             heartbeat_interval_ms=int(min(3.0, self.settings.session_timeout_s / 3) * 1000),
         )
         producer = kafka_clients.producer(
-            self.settings, self.bootstrap, transactional_id=self.transactional_id
+            self.settings,
+            self.bootstrap,
+            transactional_id=self.transactional_id,
+            # A batch of events fans out to megabytes: fewer, larger produce requests.
+            max_batch_size=1024 * 1024,
+            max_request_size=16 * 1024 * 1024,
         )
         await producer.start()
         try:
@@ -180,43 +195,111 @@ class TransactionalLoop:
             with contextlib.suppress(Exception):
                 await producer.stop()
 
-    async def _consume(self, consumer: AIOKafkaConsumer, producer: object) -> None:
-        from aiokafka import AIOKafkaProducer
+    async def _produce(self, producer: AIOKafkaProducer, output: BatchOutput) -> None:
+        """Append every record to a batch per partition, then hand the batches over.
 
-        assert isinstance(producer, AIOKafkaProducer)
+        One ``send`` per record costs more Python than the decisions themselves when an event
+        fans out; batch builders cost a fraction. Partitions are chosen as the default
+        partitioner chooses them (murmur2 of the key), so a key keeps its partition.
+        """
+        batches: dict[tuple[str, int], BatchBuilder] = {}
+        partitions_of: dict[str, list[int]] = {}
+        hashes: dict[bytes, int] = {}
+        pending = []
+        sends = list(output.sends)
+        if self.state_topic:
+            sends += [Send(self.state_topic, k.encode(), v) for k, v in output.state]
+        for send in sends:
+            partitions = partitions_of.get(send.topic)
+            if partitions is None:
+                await producer.client._wait_on_metadata(send.topic)
+                found = producer.client.cluster.partitions_for_topic(send.topic)
+                partitions = partitions_of[send.topic] = sorted(found)
+            key = send.key or b""
+            hashed = hashes.get(key)
+            if hashed is None:
+                hashed = hashes[key] = murmur2(key) & 0x7FFFFFFF
+            tp = (send.topic, partitions[hashed % len(partitions)])
+            builder = batches.get(tp)
+            if builder is None:
+                builder = batches[tp] = producer.create_batch()
+            headers = list(send.headers)
+            if (
+                builder.append(timestamp=None, key=send.key, value=send.value, headers=headers)
+                is None
+            ):
+                pending.append(await producer.send_batch(builder, tp[0], partition=tp[1]))
+                builder = batches[tp] = producer.create_batch()
+                builder.append(timestamp=None, key=send.key, value=send.value, headers=headers)
+        for (topic, partition), builder in batches.items():
+            pending.append(await producer.send_batch(builder, topic, partition=partition))
+        await asyncio.gather(*pending)
+
+    async def _consume(self, consumer: AIOKafkaConsumer, producer: AIOKafkaProducer) -> None:
+        """Decide batch N+1 while batch N's transaction is on its way to the broker.
+
+        Transactions stay strictly in order: batch N+1's begins only after batch N's commit
+        succeeded. Deciding yields to the event loop between slices, so the bytes of the
+        transaction in flight keep moving; if a commit fails, the decided-but-unsent batch is
+        dropped with the loop, and the restart rebuilds the state from the changelog.
+        """
         idle_since = asyncio.get_running_loop().time()
         self._log.info("loop_started", topics=len(self.topics), group_id=self.group_id)
-        while True:
-            batch = await consumer.getmany(timeout_ms=self.poll_ms, max_records=self.max_batch)
-            if consumer.assignment() and not self.ready.is_set():
-                self.ready.set()
-                self._log.info("loop_ready", partitions=len(consumer.assignment()))
-            records = [r for rs in batch.values() for r in rs]
-            now = asyncio.get_running_loop().time()
-            if records:
-                output = self.handler.process(records)
-            elif now - idle_since >= self.idle_every_s:
-                idle_since = now
-                output = self.handler.idle()
-            else:
-                continue
-            if not records and not output:
-                continue
-            async with producer.transaction():
-                for send in output.sends:
-                    await producer.send(
-                        send.topic, send.value, key=send.key, headers=list(send.headers)
-                    )
-                if self.state_topic:
-                    for key, value in output.state:
-                        await producer.send(self.state_topic, value, key=key.encode())
+        try:
+            while True:
+                batch = await consumer.getmany(timeout_ms=self.poll_ms, max_records=self.max_batch)
+                if consumer.assignment() and not self.ready.is_set():
+                    self.ready.set()
+                    self._log.info("loop_ready", partitions=len(consumer.assignment()))
+                records = [r for rs in batch.values() for r in rs]
+                now = asyncio.get_running_loop().time()
                 if records:
-                    offsets = {
-                        tp: OffsetAndMetadata(rs[-1].offset + 1, "")
-                        for tp, rs in batch.items()
-                        if rs
-                    }
-                    await producer.send_offsets_to_transaction(offsets, self.group_id)
-            self.stats.batches += 1
-            self.stats.records += len(records)
-            self.stats.sends += len(output.sends)
+                    output = await self._decide(records)
+                elif now - idle_since >= self.idle_every_s:
+                    idle_since = now
+                    await self.settle()
+                    output = self.handler.idle()
+                else:
+                    continue
+                if not records and not output:
+                    continue
+                offsets = {
+                    tp: OffsetAndMetadata(rs[-1].offset + 1, "") for tp, rs in batch.items() if rs
+                }
+                await self.settle()
+                self._committing = asyncio.create_task(
+                    self._commit(producer, output, offsets, len(records))
+                )
+        finally:
+            await self.settle()
+
+    async def _decide(self, records: list[ConsumerRecord[bytes, bytes]]) -> BatchOutput:
+        """Decide in slices, yielding between them so the transaction in flight moves on."""
+        output = BatchOutput()
+        for start in range(0, len(records), self.slice_size):
+            part = self.handler.process(records[start : start + self.slice_size])
+            output.sends += part.sends
+            output.state += part.state
+            await asyncio.sleep(0)
+        return output
+
+    async def settle(self) -> None:
+        """Wait for the transaction in flight, if any; its failure surfaces here."""
+        committing, self._committing = self._committing, None
+        if committing is not None:
+            await committing
+
+    async def _commit(
+        self,
+        producer: AIOKafkaProducer,
+        output: BatchOutput,
+        offsets: dict[TopicPartition, OffsetAndMetadata],
+        records: int,
+    ) -> None:
+        async with producer.transaction():
+            await self._produce(producer, output)
+            if offsets:
+                await producer.send_offsets_to_transaction(offsets, self.group_id)
+        self.stats.batches += 1
+        self.stats.records += records
+        self.stats.sends += len(output.sends)

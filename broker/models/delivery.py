@@ -8,9 +8,10 @@ correspondence is. Nothing is machine-translated behind the reader's back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self, TypeVar
 
 from pydantic import Field, model_validator
 
@@ -98,10 +99,16 @@ class Delivery(Event):
         localization: list[TranslatedField],
         occurred_at: datetime,
         source_agency: str = "mare-broker",
+        checked: bool = True,
     ) -> Self:
         """The delivery of ``original`` to a region, with its derived id and the region's
-        language; the original's event_id becomes the correlation_id."""
-        return cls.model_validate(
+        language; the original's event_id becomes the correlation_id.
+
+        ``checked=False`` skips re-validating what is built here from a validated original
+        and validated localization (the pipeline's hot path; its tests re-validate outputs).
+        """
+        build = cls.model_validate if checked else _construct(cls)
+        return build(
             {
                 "event_id": delivery_id(original.event_id, destination_region),
                 "occurred_at": occurred_at,
@@ -169,3 +176,13 @@ class MobilityRequestDelivery(Delivery):
     original_field: ClassVar[str] = "request"
 
     request: MobilityRequest = Field(description="The request as published, unchanged.")
+
+
+_D = TypeVar("_D", bound=Delivery)
+
+
+def _construct(cls: type[_D]) -> Callable[[dict[str, Any]], _D]:
+    def build(fields: dict[str, Any]) -> _D:
+        return cls.model_construct(**fields)
+
+    return build
