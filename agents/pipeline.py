@@ -386,9 +386,9 @@ class PipelineHandler:
                         encoder.encode(emit.event, body),
                         encoder.headers(emit.event),
                     )
-                value, headers = value_headers
+                payload, headers = value_headers
                 output.sends.append(
-                    Send(emit.topic, emit.key.encode(), value, (*headers, *emit.headers))
+                    Send(emit.topic, emit.key.encode(), payload, (*headers, *emit.headers))
                 )
             self.counts[result.outcome] += 1
             if result.outcome != "accepted":
