@@ -1,13 +1,15 @@
 """Acknowledger core: relay agencies' acknowledgements to the sender, and run the SLA clocks.
 
 Pure: a subject's record (what the network delivered where, and which deadlines run), an
-input and the current event time go in; the new record and the events to emit come out.
+input and the current time go in; the new record and the events to emit come out.
 
 Service levels (PACA convention, art. 17): for an offer received, contact the employer
 within **48 hours** and propose a solution within **10 days**; the agency tells the employer
 at first contact when a hard-to-fill offer will need longer, which moves the second deadline
-(DEADLINE_EXTENDED with ``extended_until``). Both deadlines run in event time from the offer's
-``occurred_at``, per destination region. A deadline passes unmet once, so its breach is
+(DEADLINE_EXTENDED with ``extended_until``). Both deadlines are computed from the offer's
+``occurred_at``, per destination region, and checked against the worker's clock: wall time
+by default, or event time (``MARE_CLOCK=event``: the latest event time seen), so that a
+replay finds exactly the breaches it found the first time. A deadline passes unmet once, so its breach is
 emitted once, to both the offer's region and the destination; the record remembers it.
 """
 
@@ -30,7 +32,8 @@ from broker.cloudevents import headers_for
 from broker.codec import Codec
 from broker.deadletter import dead_letter_for
 from broker.errors import SubjectUnknown
-from broker.ids import breach_id
+from broker.ids import breach_id, rejection_id
+from broker.messages import explain, language_for
 from broker.models import (
     Acknowledgement,
     AckStatus,
@@ -189,6 +192,31 @@ def _progress(clock: DestinationClock, ack: Acknowledgement) -> DestinationClock
     return clock
 
 
+def rejected_acknowledgement(
+    ack: Acknowledgement,
+    error: SubjectUnknown,
+    topic: str,
+    partition: int,
+    offset: int,
+    now: datetime,
+) -> Acknowledgement:
+    """Tell the agency, in its language, that its acknowledgement could not be relayed."""
+    return Acknowledgement(
+        event_id=rejection_id(ack.event_id, topic, partition, offset),
+        occurred_at=now,
+        source_region=ack.source_region,
+        source_agency=NETWORK_AGENCY,
+        correlation_id=ack.event_id,
+        acknowledged_event_id=ack.event_id,
+        subject_kind=ack.subject_kind,
+        subject_id=ack.subject_id,
+        status=AckStatus.REJECTED,
+        region=ack.source_region,
+        reason_code=error.code,
+        reason=explain(error, language_for(ack.source_region))[:2000],
+    )
+
+
 def breaches(record: SubjectRecord, now: datetime) -> tuple[SubjectRecord, list[SlaBreached]]:
     """Deadlines passed unmet at ``now``, each emitted once per destination."""
     emitted: list[SlaBreached] = []
@@ -288,7 +316,7 @@ class AcknowledgerHandler:
             )
         if updated != current:
             self._store(updated, output)
-        log.info("acknowledgement_applied", status=str(ack.status), relayed=len(relays))
+        log.debug("acknowledgement_applied", status=str(ack.status), relayed=len(relays))
 
     def _check_deadlines(self, output: BatchOutput) -> None:
         now = self.clock.now()
@@ -349,6 +377,10 @@ class AcknowledgerHandler:
                 (*headers_for(letter), *dead_letter_headers(letter)),
             )
         )
+        told = rejected_acknowledgement(
+            ack, error, raw.topic, raw.partition, raw.offset, self.clock.now()
+        )
+        self._send(output, self.topology.acks_out(ack.source_region).name, ack.subject_id, told)
         log.info("acknowledgement_rejected", error_code=error.code)
 
 

@@ -8,6 +8,8 @@ Checks beyond the model's own rules:
 - the event type belongs on the topic (an offer on ``*.offer.in``, …): KIND_MISMATCH;
 - the event's ``source_region`` is the region of the topic it arrived on, so an agency cannot
   publish in another region's name: SOURCE_REGION_MISMATCH;
+- CloudEvents headers, when present, name this event (``ce_id``, ``ce_type``):
+  CLOUDEVENT_HEADERS_INVALID;
 - an ``event_id`` already processed is a duplicate (producer retry or replay): counted and
   skipped, never processed twice.
 """
@@ -18,8 +20,9 @@ from collections.abc import Container
 from dataclasses import dataclass
 from uuid import UUID
 
+from broker.cloudevents import parse_headers
 from broker.codec import Codec
-from broker.errors import KindMismatch, SourceRegionMismatch
+from broker.errors import CloudEventHeadersInvalid, KindMismatch, SourceRegionMismatch
 from broker.models import Acknowledgement, CandidateReferral, JobOffer, MobilityRequest
 from broker.topology import Kind, Topology
 
@@ -84,6 +87,29 @@ def admit(
             source_region=region,
             event_type=type(event).__name__,
         )
+    _check_cloudevent_headers(record, event, region)
     if event.event_id in seen:
         return Duplicate(event.event_id, region)
     return Accepted(event, region, kind)
+
+
+def _check_cloudevent_headers(record: InboundRecord, event: InboundEvent, region: str) -> None:
+    """CloudEvents headers are optional, but when present they must describe this event:
+    generic tooling routes and deduplicates on them without reading the body."""
+    attributes = parse_headers(record.headers)
+    if attributes is None:
+        return
+    if attributes.id != str(event.event_id):
+        raise CloudEventHeadersInvalid(
+            f"ce_id {attributes.id!r} is not the event_id {event.event_id} of the body",
+            field="ce_id",
+            source_region=region,
+            event_type=type(event).__name__,
+        )
+    if attributes.event_type != type(event).__name__:
+        raise CloudEventHeadersInvalid(
+            f"ce_type {attributes.type!r} does not name a {type(event).__name__}",
+            field="ce_type",
+            source_region=region,
+            event_type=type(event).__name__,
+        )

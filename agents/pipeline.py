@@ -36,7 +36,7 @@ from broker.errors import (
     SourceRegionMismatch,
     SubjectUnknown,
 )
-from broker.ids import acknowledgement_id
+from broker.ids import acknowledgement_id, rejection_id
 from broker.messages import explain, language_for
 from broker.models import (
     Acknowledgement,
@@ -214,7 +214,7 @@ def network_ack(
         deadline = contact_deadline(event.occurred_at)
     # Built from a validated event and the network's own values: re-validating every field
     # is most of its cost (the unit tests validate what the pipeline emits).
-    return Acknowledgement.model_construct(
+    return Acknowledgement.from_trusted(
         event_id=acknowledgement_id(event.event_id, status, region),
         occurred_at=now,
         source_region=event.source_region,
@@ -292,15 +292,19 @@ def rejection_ack(
         type_name, raw = codec.decode_record(record.value)
     except RejectedEvent:
         return None
-    if type_name not in _SUBJECT_FIELDS:
+    if type_name not in _SUBJECT_FIELDS and type_name != "Acknowledgement":
         return None
-    kind, id_field = _SUBJECT_FIELDS[type_name]
-    event_id, subject_id = _uuid(raw.get("event_id")), raw.get(id_field)
+    if type_name == "Acknowledgement":
+        kind, subject_id = raw.get("subject_kind"), raw.get("subject_id")
+    else:
+        kind, id_field = _SUBJECT_FIELDS[type_name]
+        subject_id = raw.get(id_field)
+    event_id = _uuid(raw.get("event_id"))
     if event_id is None or not isinstance(subject_id, str) or not subject_id:
         return None
     try:
         return Acknowledgement(
-            event_id=acknowledgement_id(event_id, AckStatus.REJECTED, region),
+            event_id=rejection_id(event_id, record.topic, record.partition, record.offset),
             occurred_at=now,
             source_region=region,
             source_agency=NETWORK_AGENCY,

@@ -5,7 +5,8 @@ Rules (``broker/data/routing.toml``, readable by operators):
 - a cross-border offer goes to the regions it lists, else to the default targets (every
   partner region); an offer not open cross-border, or no longer OPEN, goes nowhere;
 - a referral goes to the region that owns the offer it names (``target_offer_region``, else the
-  network's record of where the offer was published), else to the candidate's target regions;
+  network's record of where the offer was published), else to the candidate's target regions,
+  else (none listed) to every partner region;
 - a mobility request goes to its destination region;
 - never back to the source: its agencies already hold the event, and a second copy would be
   counted twice in the monthly report.
@@ -45,6 +46,7 @@ class ReferralRules(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     needs_offer_owner: bool = True
+    default_targets: tuple[str, ...] = (ALL_PARTNERS,)
 
 
 class RoutingRules(BaseModel):
@@ -54,6 +56,10 @@ class RoutingRules(BaseModel):
 
     offer: OfferRules = OfferRules()
     referral: ReferralRules = ReferralRules()
+
+    def default_referral_targets(self) -> frozenset[str]:
+        targets = self.referral.default_targets
+        return frozenset(region_keys()) if ALL_PARTNERS in targets else frozenset(targets)
 
     def default_offer_targets(self, source: str) -> frozenset[str]:
         targets = self.offer.per_source.get(source, self.offer.default_targets)
@@ -90,7 +96,8 @@ def route_referral(
             )
         if owner is not None:
             return _excluding_source((owner,), referral.source_region, "target_offer_region")
-    return _excluding_source(referral.target_regions, referral.source_region, "target_regions")
+    targets = referral.target_regions or sorted(rules.default_referral_targets())
+    return _excluding_source(targets, referral.source_region, "target_regions")
 
 
 def route_mobility(request: MobilityRequest) -> tuple[str, ...]:

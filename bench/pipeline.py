@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import io
 import os
 import statistics
@@ -299,16 +300,20 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=20_000, help="input events per round")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (median)")
     parser.add_argument("--rate", type=int, default=1_000, help="offered rate for latency")
+    parser.add_argument("--skip-throughput", action="store_true", help="latency only")
     parser.add_argument("--latency-seconds", type=float, default=10.0)
     parser.add_argument("--kafka-version", default=os.environ.get("MARE_KAFKA_VERSION", "4.4.0"))
     args = parser.parse_args()
 
     workload = build_workload(args.events)
     print(f"workload: {workload.describe()}")
+    gc.collect()
+    gc.freeze()  # the workload is long-lived: keep it out of every collection
     with broker(args.kafka_version) as bootstrap, tempfile.TemporaryDirectory() as tmp:
         where = "external" if os.environ.get("MARE_KAFKA_BOOTSTRAP") else args.kafka_version
         print(f"broker: {bootstrap} (Kafka {where})")
-        asyncio.run(throughput(bootstrap, workload, args.rounds, Path(tmp)))
+        if not args.skip_throughput:
+            asyncio.run(throughput(bootstrap, workload, args.rounds, Path(tmp)))
         asyncio.run(latency(bootstrap, workload, args.rate, args.latency_seconds, Path(tmp)))
 
 

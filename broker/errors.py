@@ -15,27 +15,27 @@ Partners and operators match on ``code``: a code is never renamed or reused.
      │   │   ├─ FieldInvalid            FIELD_INVALID
      │   │   ├─ TextEmpty               TEXT_EMPTY
      │   │   └─ TextTooLong             TEXT_TOO_LONG
-     │   └─ business rules (broker.models.rules: one rule, one code)
-     │       ├─ RegionUnknown           REGION_UNKNOWN
-     │       ├─ LanguageUnsupported     LANGUAGE_UNSUPPORTED
-     │       ├─ LanguageMismatch        LANGUAGE_MISMATCH
-     │       ├─ NutsMismatch            NUTS_MISMATCH
-     │       ├─ MunicipalityCodeInvalid MUNICIPALITY_CODE_INVALID
-     │       ├─ SiretInvalid            SIRET_INVALID
-     │       ├─ PartitaIvaInvalid       PARTITA_IVA_INVALID
-     │       ├─ EmployerSchemeMismatch  EMPLOYER_SCHEME_MISMATCH
-     │       ├─ ContractCodeUnknown     CONTRACT_CODE_UNKNOWN
-     │       ├─ ContractCountryMismatch CONTRACT_COUNTRY_MISMATCH
-     │       ├─ DurationRequired        DURATION_REQUIRED
-     │       ├─ OccupationMissing       OCCUPATION_MISSING
-     │       ├─ SalaryRangeInvalid      SALARY_RANGE_INVALID
-     │       ├─ DatesOutOfOrder         DATES_OUT_OF_ORDER
-     │       ├─ PseudonymInvalid        PSEUDONYM_INVALID
-     │       ├─ ConsentMissing          CONSENT_MISSING
-     │       ├─ ConsentExpired          CONSENT_EXPIRED
-     │       ├─ LinkMissing             LINK_MISSING
-     │       ├─ CloudEventHeadersInvalid CLOUDEVENT_HEADERS_INVALID
-     │       └─ EventIdNotDerived       EVENT_ID_NOT_DERIVED
+     │   ├─ business rules (the models in broker.models: one rule, one code)
+     │   │   ├─ RegionUnknown           REGION_UNKNOWN
+     │   │   ├─ LanguageUnsupported     LANGUAGE_UNSUPPORTED
+     │   │   ├─ LanguageMismatch        LANGUAGE_MISMATCH
+     │   │   ├─ NutsMismatch            NUTS_MISMATCH
+     │   │   ├─ MunicipalityCodeInvalid MUNICIPALITY_CODE_INVALID
+     │   │   ├─ SiretInvalid            SIRET_INVALID
+     │   │   ├─ PartitaIvaInvalid       PARTITA_IVA_INVALID
+     │   │   ├─ EmployerSchemeMismatch  EMPLOYER_SCHEME_MISMATCH
+     │   │   ├─ ContractCodeUnknown     CONTRACT_CODE_UNKNOWN
+     │   │   ├─ ContractCountryMismatch CONTRACT_COUNTRY_MISMATCH
+     │   │   ├─ DurationRequired        DURATION_REQUIRED
+     │   │   ├─ OccupationMissing       OCCUPATION_MISSING
+     │   │   ├─ SalaryRangeInvalid      SALARY_RANGE_INVALID
+     │   │   ├─ DatesOutOfOrder         DATES_OUT_OF_ORDER
+     │   │   ├─ PseudonymInvalid        PSEUDONYM_INVALID
+     │   │   ├─ ConsentMissing          CONSENT_MISSING
+     │   │   ├─ ConsentExpired          CONSENT_EXPIRED
+     │   │   ├─ LinkMissing             LINK_MISSING
+     │   │   ├─ CloudEventHeadersInvalid CLOUDEVENT_HEADERS_INVALID
+     │   │   └─ EventIdNotDerived       EVENT_ID_NOT_DERIVED
      │   └─ network rules (agents: ingest, router, acknowledger)
      │       ├─ SourceRegionMismatch    SOURCE_REGION_MISMATCH
      │       ├─ KindMismatch            KIND_MISMATCH
@@ -188,7 +188,7 @@ class NutsMismatch(RejectedEvent):
 
 
 class MunicipalityCodeInvalid(RejectedEvent):
-    """Not an INSEE commune code (France) or an ISTAT comune code (Italy) for the region."""
+    """Not shaped as an INSEE commune code (France) or an ISTAT comune code (Italy)."""
 
     code: ClassVar[str] = "MUNICIPALITY_CODE_INVALID"
 
@@ -271,7 +271,7 @@ class EventIdNotDerived(RejectedEvent):
     code: ClassVar[str] = "EVENT_ID_NOT_DERIVED"
 
 
-# -- infrastructure --------------------------------------------------------------------------
+# -- network rules ---------------------------------------------------------------------------
 
 
 class SourceRegionMismatch(RejectedEvent):
@@ -302,6 +302,9 @@ class SubjectUnknown(RejectedEvent):
     """An agency acknowledges an offer, referral or request the network never delivered."""
 
     code: ClassVar[str] = "SUBJECT_UNKNOWN"
+
+
+# -- infrastructure --------------------------------------------------------------------------
 
 
 class InfrastructureError(MareError):

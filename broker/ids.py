@@ -27,6 +27,12 @@ def acknowledgement_id(acknowledged_event_id: UUID, status: str, region: str) ->
     return uuid5(acknowledged_event_id, f"ack:{status}:{region}")
 
 
+def rejection_id(acknowledged_event_id: UUID, topic: str, partition: int, offset: int) -> UUID:
+    """Id of a REJECTED acknowledgement: one per refused record, so a resubmission refused
+    again gets its own answer, and a replay of the same record the same one."""
+    return uuid5(acknowledged_event_id, f"ack:REJECTED:{topic}/{partition}/{offset}")
+
+
 def breach_id(original_event_id: UUID, destination_region: str, deadline_kind: str) -> UUID:
     """Id of an SLA breach: one per (offer, destination, deadline), however often replayed."""
     return uuid5(original_event_id, f"breach:{destination_region}:{deadline_kind}")

@@ -38,7 +38,13 @@ _KEYS = {
 
 DELIVERED_KINDS = (Kind.OFFER, Kind.REFERRAL, Kind.MOBILITY)
 INBOUND_RETENTION = timedelta(days=30)
+# Dedupe window and offer index: longer than any replay, as long as offers usually stay open.
+STATE_RETENTION = timedelta(days=90)
 STANDARD_PARTITIONS = 6
+# Topics the network writes in its transactions: every partition a transaction touches gets
+# a commit marker before the next transaction may start, so fewer partitions mean shorter
+# commits. Three keep per-entity order and leave room for three consumers per region.
+NETWORK_WRITTEN_PARTITIONS = 3
 
 
 @dataclass(frozen=True)
@@ -91,7 +97,7 @@ class Topology:
             return self.acks_out(region)
         return TopicSpec(
             f"{self.namespace}.{region}.{kind}.out",
-            STANDARD_PARTITIONS,
+            NETWORK_WRITTEN_PARTITIONS,
             _KEYS[kind],
             f"{kind} deliveries for the agencies of {region}, localized for the region",
             retention=INBOUND_RETENTION,
@@ -100,7 +106,7 @@ class Topology:
     def acks_out(self, region: str) -> TopicSpec:
         return TopicSpec(
             f"{self.namespace}.{region}.ack.out",
-            STANDARD_PARTITIONS,
+            NETWORK_WRITTEN_PARTITIONS,
             "subject_id",
             f"acknowledgements and SLA breaches for the senders of {region}",
             retention=INBOUND_RETENTION,
@@ -120,10 +126,11 @@ class Topology:
     def seen_events(self) -> TopicSpec:
         return TopicSpec(
             f"{self.namespace}.internal.seen-events",
-            STANDARD_PARTITIONS,
-            "event_id",
-            "event ids already processed, so replays and producer retries are counted once",
-            retention=INBOUND_RETENTION,
+            NETWORK_WRITTEN_PARTITIONS,
+            "seen:<event_id> | offer:<offer_id>",
+            "event ids already processed (replays and retries count once) and the region "
+            "that published each offer (referrals reach its owner)",
+            retention=STATE_RETENTION,
             compacted=True,
             internal=True,
         )
@@ -132,9 +139,9 @@ class Topology:
     def sla_input(self) -> TopicSpec:
         return TopicSpec(
             f"{self.namespace}.internal.sla",
-            STANDARD_PARTITIONS,
-            "offer_id",
-            "accepted offers and agency acknowledgements feeding the SLA clocks",
+            NETWORK_WRITTEN_PARTITIONS,
+            "<SUBJECT_KIND>:<subject_id>",
+            "DELIVERED and agency acknowledgements feeding the relays and the SLA clocks",
             retention=INBOUND_RETENTION,
             internal=True,
         )
@@ -143,9 +150,10 @@ class Topology:
     def sla_state(self) -> TopicSpec:
         return TopicSpec(
             f"{self.namespace}.internal.sla-state",
-            STANDARD_PARTITIONS,
-            "offer_id",
-            "changelog of the SLA clocks, one record per offer",
+            NETWORK_WRITTEN_PARTITIONS,
+            "<SUBJECT_KIND>:<subject_id>",
+            "changelog of the acknowledger: per offer, referral or request, where it was "
+            "delivered and its SLA clocks",
             compacted=True,
             internal=True,
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, ClassVar, Self, TypeVar, cast
+from typing import Any, ClassVar, Self, TypeVar
 
 from pydantic import Field, model_validator
 
@@ -183,6 +183,6 @@ _D = TypeVar("_D", bound=Delivery)
 
 def _construct(cls: type[_D]) -> Callable[[dict[str, Any]], _D]:
     def build(fields: dict[str, Any]) -> _D:
-        return cast(_D, cls.model_construct(**fields))
+        return cls.from_trusted(**fields)
 
     return build

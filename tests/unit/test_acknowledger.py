@@ -153,3 +153,17 @@ def test_breach_ids_are_the_same_on_every_replay() -> None:
     second = breaches(offer_delivered_to("toscana"), NOW + timedelta(hours=60))[1]
 
     assert [b.event_id for b in first] == [b.event_id for b in second]
+
+
+def test_an_unknown_subject_is_answered_in_the_agencys_language() -> None:
+    from agents.acknowledger import rejected_acknowledgement
+
+    ack = agency("EMPLOYER_CONTACTED", region="liguria")
+    error = SubjectUnknown("never delivered", field="subject_id")
+
+    told = rejected_acknowledgement(ack, error, "mare.internal.sla", 0, 7, NOW)
+
+    assert told.status == "REJECTED"
+    assert told.reason_code == "SUBJECT_UNKNOWN"
+    assert told.region == "liguria"
+    assert told.reason != error.reason  # Italian, not the English text

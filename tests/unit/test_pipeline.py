@@ -9,6 +9,7 @@ import pytest
 from agents.ingest import InboundRecord
 from agents.pipeline import NetworkMemory, PipelineContext, handle
 from agents.router import shipped_rules
+from broker.cloudevents import headers_for
 from broker.codec import Codec
 from broker.models import (
     Acknowledgement,
@@ -184,3 +185,69 @@ def test_every_emitted_event_encodes_and_decodes() -> None:
     for emit in result.emits:
         assert CODEC.decode(CODEC.encode(emit.event)) == emit.event
     assert isinstance(CODEC.decode(CODEC.encode(an_offer())), JobOffer)
+
+
+def test_cloudevent_headers_naming_another_event_are_rejected() -> None:
+    offer = an_offer()
+    other = an_offer()
+    record = InboundRecord(
+        "mare.paca.offer.in", 0, 0, 0, b"k", CODEC.encode(offer), tuple(headers_for(other))
+    )
+
+    result = handle(record, CTX, NetworkMemory(), CLOCK)
+
+    assert result.error_code == "CLOUDEVENT_HEADERS_INVALID"
+
+
+def test_matching_cloudevent_headers_are_accepted() -> None:
+    offer = an_offer()
+    record = InboundRecord(
+        "mare.paca.offer.in", 0, 0, 0, b"k", CODEC.encode(offer), tuple(headers_for(offer))
+    )
+
+    assert handle(record, CTX, NetworkMemory(), CLOCK).outcome == "accepted"
+
+
+def test_a_refused_agency_acknowledgement_is_answered_with_a_rejection() -> None:
+    spoofed = an_ack(
+        source_region="liguria",
+        source_agency="cpi-genova",
+        region="liguria",
+        status="EMPLOYER_CONTACTED",
+    )
+
+    result = handle(
+        on_topic("mare.toscana.ack.in", CODEC.encode(spoofed)), CTX, NetworkMemory(), CLOCK
+    )
+
+    told = [e.event for e in result.emits if e.topic == "mare.toscana.ack.out"]
+    assert [(a.status, a.reason_code) for a in told if isinstance(a, Acknowledgement)] == [
+        (AckStatus.REJECTED, "SOURCE_REGION_MISMATCH")
+    ]
+
+
+def test_each_refused_record_gets_its_own_rejection_id() -> None:
+    raw = CODEC.encode(an_offer(source_region="toscana"))
+
+    first = handle(on_topic("mare.paca.offer.in", raw, offset=1), CTX, NetworkMemory(), CLOCK)
+    again = handle(on_topic("mare.paca.offer.in", raw, offset=2), CTX, NetworkMemory(), CLOCK)
+    replay = handle(on_topic("mare.paca.offer.in", raw, offset=1), CTX, NetworkMemory(), CLOCK)
+
+    ids = [
+        [e.event.event_id for e in r.emits if isinstance(e.event, Acknowledgement)]
+        for r in (first, again, replay)
+    ]
+    assert ids[0] != ids[1]
+    assert ids[0] == ids[2]
+
+
+def test_everything_the_pipeline_builds_without_validation_is_valid() -> None:
+    offer = an_offer(source_region="paca")
+
+    result = handle(
+        on_topic("mare.paca.offer.in", CODEC.encode(offer)), CTX, NetworkMemory(), CLOCK
+    )
+
+    for emit in result.emits:
+        event = emit.event
+        assert type(event).model_validate(event.model_dump()) == event

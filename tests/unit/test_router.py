@@ -83,3 +83,9 @@ def test_a_mobility_request_to_its_own_region_is_rejected() -> None:
 
     with pytest.raises(DestinationIsSource):
         route(request, RULES, nobody_knows)
+
+
+def test_a_referral_naming_neither_offer_nor_regions_goes_to_every_other_partner_region() -> None:
+    referral = a_referral(source_region="toscana", target_regions=[])
+
+    assert route(referral, RULES, nobody_knows) == ("corse", "liguria", "paca", "sardegna")
