@@ -9,8 +9,9 @@ at first contact when a hard-to-fill offer will need longer, which moves the sec
 (DEADLINE_EXTENDED with ``extended_until``). Both deadlines are computed from the offer's
 ``occurred_at``, per destination region, and checked against the worker's clock: wall time
 by default, or event time (``MARE_CLOCK=event``: the latest event time seen), so that a
-replay finds exactly the breaches it found the first time. A deadline passes unmet once, so its breach is
-emitted once, to both the offer's region and the destination; the record remembers it.
+replay finds exactly the breaches it found the first time. A deadline passes unmet once, so
+its breach is emitted once, to both the offer's region and the destination; the record
+remembers it.
 """
 
 from __future__ import annotations
