@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install up test test-unit test-integration lint data-check interop clean
+.PHONY: install up test test-unit test-integration lint data-check interop bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,9 +34,21 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-## Shipped data and schemas are exactly what their scripts generate.
+## Shipped data, schemas, test vectors and docs are exactly what their scripts generate.
 data-check: $(STAMP)
 	$(BIN)/python scripts/build_crosswalk.py --check
+	$(BIN)/python scripts/generate_schemas.py --check
+	$(BIN)/python scripts/make_vectors.py --check
+	$(BIN)/python scripts/generate_asyncapi.py --check
+
+## The test vectors decoded and re-encoded by Apache Avro for Java (byte for byte).
+interop: $(STAMP)
+	bash scripts/java_interop.sh
+
+## Benchmarks: figures printed side by side with their plain baselines, never asserted.
+bench: $(STAMP)
+	$(BIN)/python bench/codec.py
+	$(BIN)/python bench/pipeline.py
 
 clean:
 	rm -rf $(VENV) .mare .pytest_cache .mypy_cache .ruff_cache

@@ -408,7 +408,7 @@ def pipeline_loop(
     from agents.translator import localize
 
     topology = Topology(settings.topic_namespace)
-    ctx = PipelineContext(topology, Codec.default(), shipped_rules(), localize)
+    ctx = PipelineContext(topology, codec_for(settings), shipped_rules(), localize)
     handler = PipelineHandler(ctx, clock or clock_from(settings))
     return TransactionalLoop(
         settings,
@@ -420,6 +420,13 @@ def pipeline_loop(
         state_topic=topology.seen_events.name,
         state_partitions=topology.seen_events.partitions,
     )
+
+
+def codec_for(settings: Settings) -> Codec:
+    """The shipped codec, plus the Confluent schema ids the operators registered."""
+    if not settings.confluent_schema_ids:
+        return Codec.default()
+    return Codec(schema_ids=settings.confluent_schema_ids)
 
 
 def wire_pipeline(app: faust.App, context: AppContext) -> None:

@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import gc
 import io
+import logging
 import os
 import statistics
 import sys
@@ -43,6 +44,7 @@ from agents.pipeline import pipeline_loop
 from bench.workload import Workload, build_workload
 from broker.codec import Codec
 from broker.local_kafka import LocalKafka
+from broker.logs import configure_logging
 from broker.settings import Settings
 from broker.topology import Topology
 from broker.worker import create_all_topics
@@ -305,6 +307,8 @@ def main() -> None:
     parser.add_argument("--kafka-version", default=os.environ.get("MARE_KAFKA_VERSION", "4.4.0"))
     args = parser.parse_args()
 
+    configure_logging("console", "warning")
+    logging.getLogger("aiokafka").setLevel(logging.ERROR)  # leader elections of new topics
     workload = build_workload(args.events)
     print(f"workload: {workload.describe()}")
     gc.collect()

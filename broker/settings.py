@@ -62,6 +62,11 @@ class Settings(BaseSettings):
     session_timeout_s: float = Field(default=10.0, gt=0)
     producer_linger_s: float = Field(default=0.005, ge=0)
 
+    confluent_schema_ids: dict[int, str] = Field(
+        default_factory=dict,
+        description="Confluent Schema Registry ids accepted on input, as JSON: "
+        '{"17": "JobOffer.v2"} (id → schema file stem).',
+    )
     clock: Literal["system", "event"] = Field(
         default="system",
         description="Clock of SLA deadlines: wall time, or the latest event time seen.",

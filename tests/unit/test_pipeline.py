@@ -251,3 +251,22 @@ def test_everything_the_pipeline_builds_without_validation_is_valid() -> None:
     for emit in result.emits:
         event = emit.event
         assert type(event).model_validate(event.model_dump()) == event
+
+
+def test_confluent_framed_events_are_accepted_once_their_schema_id_is_registered() -> None:
+    from agents.pipeline import codec_for
+    from broker.settings import Settings
+
+    codec = codec_for(Settings(confluent_schema_ids={42: "JobOffer.v2"}))
+    ctx = PipelineContext(TOPOLOGY, codec, shipped_rules(), no_translation)
+    offer = an_offer()
+    framed = codec.encode_confluent(offer, 42)
+
+    assert (
+        handle(on_topic("mare.paca.offer.in", framed), ctx, NetworkMemory(), CLOCK).outcome
+        == "accepted"
+    )
+    assert (
+        handle(on_topic("mare.paca.offer.in", framed), CTX, NetworkMemory(), CLOCK).error_code
+        == "SCHEMA_UNKNOWN"
+    )
