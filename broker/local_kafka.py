@@ -240,7 +240,9 @@ def kafka_uuid() -> str:
 
 
 def port_is_free(port: int) -> bool:
+    """Free for a server as the JVM binds one (SO_REUSEADDR: TIME_WAIT leftovers do not count)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:
@@ -363,7 +365,8 @@ class LocalKafka:
             wait_until_ready(running.bootstrap, self.ready_timeout_s, self._log_tail)
             return running.bootstrap
         java = find_java()
-        step(f"fetching Apache Kafka {self.version} (once)")
+        if not (self.cache_dir / f"kafka-{self.version}" / ".complete").exists():
+            step(f"fetching Apache Kafka {self.version} from Maven Central (once)")
         jars = ensure_kafka_jars(self.version, self.cache_dir)
         state = self._layout()
         for node in state.nodes:

@@ -52,12 +52,12 @@ def test_mare_up_starts_kafka_and_agents_stops_cleanly_and_finds_its_data_again(
 
     second = MareProcess(["up"], env)
     try:
-        assert second.wait_for("kafka_ready")["bootstrap"] == bootstrap
+        restarted = str(second.wait_for("kafka_ready")["bootstrap"])
         second.wait_for("worker_ready")
         kept = [
             value
             for partition in range(6)
-            for value in asyncio.run(_read_all(bootstrap, f"{namespace}.paca.offer.in", partition))
+            for value in asyncio.run(_read_all(restarted, f"{namespace}.paca.offer.in", partition))
         ]
         assert sorted(kept) == sorted(f"record-{i}".encode() for i in range(5))
         assert second.interrupt() == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaError
 
 from broker.local_kafka import LocalKafka
 from broker.settings import Settings
@@ -22,15 +24,22 @@ CACHE = Settings().cache_dir
 
 
 async def _produce(
-    bootstrap: str, topic: str, count: int, *, partitions: int = 1, replication: int = 1
+    bootstrap: str,
+    topic: str,
+    count: int,
+    *,
+    partitions: int = 1,
+    replication: int = 1,
+    create: bool = True,
 ) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        if topic not in await admin.list_topics():
-            await admin.create_topics([NewTopic(topic, partitions, replication)])
-    finally:
-        await admin.close()
+    if create:
+        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+        await admin.start()
+        try:
+            if topic not in await admin.list_topics():
+                await admin.create_topics([NewTopic(topic, partitions, replication)])
+        finally:
+            await admin.close()
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
     await producer.start()
     try:
@@ -102,6 +111,24 @@ async def test_data_survives_a_broker_restart_on_the_same_ports(tmp_path: Path) 
     assert values == [f"record-{i}".encode() for i in range(50)]
 
 
+async def _wait_for_new_leader(bootstrap: str, topic: str, killed: int) -> None:
+    """The controller moves leadership off a killed node within seconds; wait for it."""
+    async with asyncio.timeout(60):
+        while True:
+            admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+            try:
+                await admin.start()
+                described = await admin.describe_topics([topic])
+            except KafkaError:  # metadata may still name the dead node for a moment
+                described = None
+            finally:
+                await admin.close()
+            leaders = {p["leader"] for p in described[0]["partitions"]} if described else {-1}
+            if killed not in leaders and -1 not in leaders:
+                return
+            await asyncio.sleep(0.5)
+
+
 async def test_three_nodes_lose_no_acked_record_when_a_leader_is_killed(tmp_path: Path) -> None:
     kafka = LocalKafka(kafka_version(), tmp_path, CACHE, nodes=3, heap="384m")
     bootstrap = kafka.start()
@@ -115,10 +142,15 @@ async def test_three_nodes_lose_no_acked_record_when_a_leader_is_killed(tmp_path
             await admin.close()
         partition = described[0]["partitions"][0]
         assert len(partition["replicas"]) == 3
-        kafka.kill_node(partition["leader"])
+        killed = partition["leader"]
+        kafka.kill_node(killed)
+        survivors = ",".join(
+            address for i, address in enumerate(bootstrap.split(","), start=1) if i != killed
+        )
+        await _wait_for_new_leader(survivors, "resilient", killed)
 
-        await _produce(bootstrap, "resilient", 200, replication=3)
-        values = await _read_all(bootstrap, "resilient")
+        await _produce(survivors, "resilient", 200, replication=3, create=False)
+        values = await _read_all(survivors, "resilient")
     finally:
         kafka.stop()
 

@@ -158,3 +158,31 @@ def test_topics_list_prints_the_topology_without_a_broker() -> None:
 
 def _path() -> Path:
     return Path("/tmp/logs")
+
+
+def test_missing_java_is_explained_with_the_alternatives(monkeypatch: pytest.MonkeyPatch) -> None:
+    from broker.errors import KafkaPrerequisiteMissing
+    from broker.local_kafka import find_java
+
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+
+    with pytest.raises(KafkaPrerequisiteMissing) as missing:
+        find_java()
+
+    message = str(missing.value)
+    assert "Java 17" in message
+    assert "MARE_BOOTSTRAP_SERVERS" in message
+    assert "docker compose up" in message
+
+
+def test_missing_maven_is_explained_with_the_alternatives(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from broker.errors import KafkaPrerequisiteMissing
+    from broker.local_kafka import find_maven
+
+    monkeypatch.setenv("PATH", "/nonexistent")
+
+    with pytest.raises(KafkaPrerequisiteMissing, match="apt-get install maven"):
+        find_maven()
