@@ -124,27 +124,52 @@ def subject_key(kind: SubjectKind | str, subject_id: str) -> str:
     return f"{kind}:{subject_id}"
 
 
-def on_delivered(record: SubjectRecord | None, ack: Acknowledgement) -> SubjectRecord:
-    """The network delivered the subject to ``ack.region``: start its clocks (offers only)."""
-    clock = DestinationClock(region=ack.region)
-    if ack.subject_kind == SubjectKind.OFFER and ack.deadline is not None:
-        published_at = ack.deadline - CONTACT_WITHIN
-        clock = clock.model_copy(
-            update={
-                "contact_due": contact_deadline(published_at),
-                "solution_due": solution_deadline(published_at),
-            }
-        )
+class DeliveryNotice(BaseModel):
+    """What the pipeline tells the acknowledger when it delivers a partner's event.
+
+    Internal to the network (``mare.internal.sla``, JSON): one record per event, however
+    many regions receive it, so the acknowledger's work does not grow with the fan-out.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: SubjectKind
+    subject_id: str
+    origin_region: str
+    original_event_id: UUID
+    published_at: datetime
+    destinations: tuple[str, ...]
+    occurred_at: datetime
+
+
+def on_delivery_notice(record: SubjectRecord | None, notice: DeliveryNotice) -> SubjectRecord:
+    """The network delivered the subject: start the clocks of each new destination.
+
+    Only offers have deadlines; referrals and requests are remembered so that agencies'
+    acknowledgements about them reach their origin region.
+    """
     if record is None:
         record = SubjectRecord(
-            kind=ack.subject_kind,
-            subject_id=ack.subject_id,
-            origin_region=ack.source_region,
-            original_event_id=ack.acknowledged_event_id,
+            kind=notice.kind,
+            subject_id=notice.subject_id,
+            origin_region=notice.origin_region,
+            original_event_id=notice.original_event_id,
         )
-    if ack.region in record.destinations:
-        return record  # a replayed delivery: the clock already runs
-    return record.model_copy(update={"destinations": {**record.destinations, ack.region: clock}})
+    clocks = dict(record.destinations)
+    for region in notice.destinations:
+        if region in clocks:
+            continue  # a replayed delivery: the clock already runs
+        if notice.kind == SubjectKind.OFFER:
+            clocks[region] = DestinationClock(
+                region=region,
+                contact_due=contact_deadline(notice.published_at),
+                solution_due=solution_deadline(notice.published_at),
+            )
+        else:
+            clocks[region] = DestinationClock(region=region)
+    if clocks == record.destinations:
+        return record
+    return record.model_copy(update={"destinations": clocks})
 
 
 def on_agency_ack(
@@ -279,9 +304,12 @@ class AcknowledgerHandler:
     def process(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> BatchOutput:
         output = BatchOutput()
         for raw in records:
+            if raw.value is not None and raw.value[:1] == b"{":
+                self._notice(DeliveryNotice.model_validate_json(raw.value), output)
+                continue
             ack = self.codec.decode(raw.value)
             if not isinstance(ack, Acknowledgement):
-                continue  # the pipeline writes only acknowledgements here
+                continue  # the pipeline writes only notices and acknowledgements here
             self.clock.observe(ack.occurred_at)
             key = subject_key(ack.subject_kind, ack.subject_id)
             with bound_contextvars(event_id=str(ack.event_id), subject=key):
@@ -302,15 +330,11 @@ class AcknowledgerHandler:
         output: BatchOutput,
     ) -> None:
         current = self.subjects.get(key)
-        relays: list[Acknowledgement] = []
-        if ack.source_agency == NETWORK_AGENCY and ack.status == AckStatus.DELIVERED:
-            updated = on_delivered(current, ack)
-        else:
-            try:
-                updated, relays = on_agency_ack(current, ack)
-            except SubjectUnknown as error:
-                self._reject(raw, ack, error, output)
-                return
+        try:
+            updated, relays = on_agency_ack(current, ack)
+        except SubjectUnknown as error:
+            self._reject(raw, ack, error, output)
+            return
         for relay in relays:
             self._send(
                 output, self.topology.acks_out(updated.origin_region).name, relay.subject_id, relay
@@ -318,6 +342,14 @@ class AcknowledgerHandler:
         if updated != current:
             self._store(updated, output)
         log.debug("acknowledgement_applied", status=str(ack.status), relayed=len(relays))
+
+    def _notice(self, notice: DeliveryNotice, output: BatchOutput) -> None:
+        self.clock.observe(notice.occurred_at)
+        key = subject_key(notice.kind, notice.subject_id)
+        current = self.subjects.get(key)
+        updated = on_delivery_notice(current, notice)
+        if updated != current:
+            self._store(updated, output)
 
     def _check_deadlines(self, output: BatchOutput) -> None:
         now = self.clock.now()

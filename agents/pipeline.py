@@ -21,7 +21,7 @@ import structlog
 from aiokafka.structs import ConsumerRecord
 from structlog.contextvars import bound_contextvars
 
-from agents.acknowledger import NETWORK_AGENCY, contact_deadline, subject_key
+from agents.acknowledger import NETWORK_AGENCY, DeliveryNotice, contact_deadline, subject_key
 from agents.ingest import Accepted, Duplicate, InboundEvent, InboundRecord, admit
 from agents.router import RoutedEvent, RoutingRules, route, shipped_rules
 from broker.app import AppContext
@@ -65,6 +65,7 @@ Outcome = Literal["accepted", "rejected", "duplicate"]
 Localizer = Callable[[RoutedEvent, str], list[TranslatedField]]
 
 ERROR_CODE_HEADER = "mare_error_code"
+_JSON_HEADERS: tuple[tuple[str, bytes], ...] = (("content-type", b"application/json"),)
 REGION_HEADER = "mare_region"
 
 _DELIVERY_TYPES: dict[type[RoutedEvent], type[Delivery]] = {
@@ -85,7 +86,7 @@ class Emit:
 
     topic: str
     key: str
-    event: WireModel
+    event: WireModel | DeliveryNotice
     headers: tuple[tuple[str, bytes], ...] = ()
 
 
@@ -180,9 +181,20 @@ def _accept(
         emits.append(
             Emit(ctx.topology.outbound(destination, accepted.kind).name, subject_id, delivery)
         )
-        delivered = network_ack(event, AckStatus.DELIVERED, destination, now)
-        emits.append(Emit(acks_out, subject_id, delivered))
-        emits.append(Emit(ctx.topology.sla_input.name, subject_key(kind, subject_id), delivered))
+        emits.append(
+            Emit(acks_out, subject_id, network_ack(event, AckStatus.DELIVERED, destination, now))
+        )
+    if destinations:
+        notice = DeliveryNotice(
+            kind=kind,
+            subject_id=subject_id,
+            origin_region=event.source_region,
+            original_event_id=event.event_id,
+            published_at=event.occurred_at,
+            destinations=destinations,
+            occurred_at=now,
+        )
+        emits.append(Emit(ctx.topology.sla_input.name, subject_key(kind, subject_id), notice))
     return PipelineResult("accepted", emits, remember)
 
 
@@ -381,16 +393,12 @@ class PipelineHandler:
             body = None
             if result.outcome == "accepted" and raw.value is not None:
                 body = encoder.original_body(raw.value)
-            encoded: dict[int, tuple[bytes, tuple[tuple[str, bytes], ...]]] = {}
             for emit in result.emits:
-                # A DELIVERED acknowledgement goes to the sender and to the acknowledger.
-                value_headers = encoded.get(id(emit.event))
-                if value_headers is None:
-                    value_headers = encoded[id(emit.event)] = (
-                        encoder.encode(emit.event, body),
-                        encoder.headers(emit.event),
-                    )
-                payload, headers = value_headers
+                if isinstance(emit.event, DeliveryNotice):
+                    payload, headers = emit.event.model_dump_json().encode(), _JSON_HEADERS
+                else:
+                    payload = encoder.encode(emit.event, body)
+                    headers = encoder.headers(emit.event)
                 output.sends.append(
                     Send(emit.topic, emit.key.encode(), payload, (*headers, *emit.headers))
                 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from broker.cloudevents import headers_for
 from broker.codec import Codec
@@ -43,8 +44,14 @@ class Workload:
 
 
 def build_workload(count: int, seed: int = 7) -> Workload:
-    """``count`` valid events from the five regions, each with its own event id."""
+    """``count`` valid events from the five regions, each with its own event id.
+
+    Events happen now, so SLA clocks start now: a workload dated in the past would breach
+    every deadline at once and measure the breach path instead of the delivery path.
+    """
     rng = random.Random(seed)
+    now = datetime.now(UTC)
+    fresh = {"occurred_at": now}
     codec = Codec.default()
     regions = tuple(region_keys())
     items = []
@@ -54,15 +61,22 @@ def build_workload(count: int, seed: int = 7) -> Workload:
         roll = rng.random()
         if roll < MIX["offer"]:
             targets = [] if rng.random() < OFFERS_TO_ALL else rng.sample(others, rng.randint(1, 2))
-            event = f.an_offer(source_region=source, target_regions=targets)
+            event = f.an_offer(
+                source_region=source,
+                target_regions=targets,
+                **fresh,
+                valid_until=(now + timedelta(days=60)).date(),
+            )
             kind, key, fan_out = "offer", event.offer_id, len(targets) or len(others)
         elif roll < MIX["offer"] + MIX["referral"]:
             targets = rng.sample(others, rng.randint(1, 2))
-            event = f.a_referral(source_region=source, target_regions=targets)
+            event = f.a_referral(
+                source_region=source, target_regions=targets, **fresh, consent=f.a_consent(now)
+            )
             kind, key, fan_out = "referral", event.referral_id, len(targets)
         else:
             event = f.a_mobility_request(
-                source_region=source, destination_region=rng.choice(others)
+                source_region=source, destination_region=rng.choice(others), **fresh
             )
             kind, key, fan_out = "mobility", event.request_id, 1
         items.append(

@@ -7,10 +7,11 @@ from datetime import timedelta
 import pytest
 
 from agents.acknowledger import (
-    CONTACT_WITHIN,
+    DeliveryNotice,
+    SubjectRecord,
     breaches,
     on_agency_ack,
-    on_delivered,
+    on_delivery_notice,
 )
 from broker.errors import SubjectUnknown
 from broker.models import DeadlineKind
@@ -21,14 +22,15 @@ pytestmark = pytest.mark.unit
 OFFER_EVENT = an_ack().acknowledged_event_id
 
 
-def delivered_to(region: str) -> object:
-    return an_ack(
-        source_region="paca",
-        acknowledged_event_id=OFFER_EVENT,
-        status="DELIVERED",
-        region=region,
-        deadline=NOW + CONTACT_WITHIN,
-        deadline_kind="EMPLOYER_CONTACT_48H",
+def delivered_to(*regions: str) -> DeliveryNotice:
+    return DeliveryNotice(
+        kind="OFFER",
+        subject_id="paca-offer-000001",
+        origin_region="paca",
+        original_event_id=OFFER_EVENT,
+        published_at=NOW,
+        destinations=regions,
+        occurred_at=NOW,
     )
 
 
@@ -46,12 +48,8 @@ def agency(
     )
 
 
-def offer_delivered_to(*regions: str):  # type: ignore[no-untyped-def]
-    record = None
-    for region in regions:
-        record = on_delivered(record, delivered_to(region))  # type: ignore[arg-type]
-    assert record is not None
-    return record
+def offer_delivered_to(*regions: str) -> SubjectRecord:
+    return on_delivery_notice(None, delivered_to(*regions))
 
 
 def test_a_delivered_offer_starts_both_deadlines_from_its_publication() -> None:
@@ -167,3 +165,29 @@ def test_an_unknown_subject_is_answered_in_the_agencys_language() -> None:
     assert told.reason_code == "SUBJECT_UNKNOWN"
     assert told.region == "liguria"
     assert told.reason != error.reason  # Italian, not the English text
+
+
+def test_a_replayed_delivery_notice_keeps_the_clocks_already_running() -> None:
+    record = offer_delivered_to("toscana")
+    contacted, _ = on_agency_ack(record, agency("EMPLOYER_CONTACTED"))
+
+    again = on_delivery_notice(contacted, delivered_to("toscana"))
+
+    assert again == contacted
+
+
+def test_a_referral_is_remembered_without_deadlines() -> None:
+    notice = DeliveryNotice(
+        kind="REFERRAL",
+        subject_id="liguria-ref-1",
+        origin_region="liguria",
+        original_event_id=OFFER_EVENT,
+        published_at=NOW,
+        destinations=("corse",),
+        occurred_at=NOW,
+    )
+
+    record = on_delivery_notice(None, notice)
+
+    assert record.destinations["corse"].next_deadline() is None
+    assert breaches(record, NOW + timedelta(days=30))[1] == []
