@@ -32,7 +32,7 @@ from broker.clock import Clock, clock_from
 from broker.cloudevents import headers_for
 from broker.codec import Codec
 from broker.deadletter import dead_letter_for
-from broker.errors import SubjectUnknown
+from broker.errors import RejectedEvent, SubjectUnknown
 from broker.ids import breach_id, rejection_id
 from broker.messages import explain, language_for
 from broker.models import (
@@ -227,19 +227,44 @@ def rejected_acknowledgement(
     now: datetime,
 ) -> Acknowledgement:
     """Tell the agency, in its language, that its acknowledgement could not be relayed."""
+    return rejection(
+        ack.event_id,
+        ack.subject_kind,
+        ack.subject_id,
+        ack.source_region,
+        error,
+        (topic, partition, offset),
+        now,
+    )
+
+
+def rejection(
+    event_id: UUID,
+    kind: SubjectKind | str,
+    subject_id: str,
+    region: str,
+    error: RejectedEvent,
+    record: tuple[str, int, int],
+    now: datetime,
+) -> Acknowledgement:
+    """REJECTED, to the sender's region, with the code and the reason in its language.
+
+    ``record`` (topic, partition, offset) makes the id: each refused record gets its own
+    answer, and a replay of the same record the same one.
+    """
     return Acknowledgement(
-        event_id=rejection_id(ack.event_id, topic, partition, offset),
+        event_id=rejection_id(event_id, *record),
         occurred_at=now,
-        source_region=ack.source_region,
+        source_region=region,
         source_agency=NETWORK_AGENCY,
-        correlation_id=ack.event_id,
-        acknowledged_event_id=ack.event_id,
-        subject_kind=ack.subject_kind,
-        subject_id=ack.subject_id,
+        correlation_id=event_id,
+        acknowledged_event_id=event_id,
+        subject_kind=kind,
+        subject_id=subject_id,
         status=AckStatus.REJECTED,
-        region=ack.source_region,
+        region=region,
         reason_code=error.code,
-        reason=explain(error, language_for(ack.source_region))[:2000],
+        reason=explain(error, language_for(region))[:2000],
     )
 
 

@@ -21,7 +21,13 @@ import structlog
 from aiokafka.structs import ConsumerRecord
 from structlog.contextvars import bound_contextvars
 
-from agents.acknowledger import NETWORK_AGENCY, DeliveryNotice, contact_deadline, subject_key
+from agents.acknowledger import (
+    NETWORK_AGENCY,
+    DeliveryNotice,
+    contact_deadline,
+    rejection,
+    subject_key,
+)
 from agents.ingest import Accepted, Duplicate, InboundEvent, InboundRecord, admit
 from agents.router import RoutedEvent, RoutingRules, route, shipped_rules
 from broker.app import AppContext
@@ -36,8 +42,7 @@ from broker.errors import (
     SourceRegionMismatch,
     SubjectUnknown,
 )
-from broker.ids import acknowledgement_id, rejection_id
-from broker.messages import explain, language_for
+from broker.ids import acknowledgement_id
 from broker.models import (
     Acknowledgement,
     AckStatus,
@@ -312,24 +317,12 @@ def rejection_ack(
         kind, id_field = _SUBJECT_FIELDS[type_name]
         subject_id = raw.get(id_field)
     event_id = _uuid(raw.get("event_id"))
-    if event_id is None or not isinstance(subject_id, str) or not subject_id:
+    if event_id is None or not isinstance(subject_id, str) or not isinstance(kind, str):
         return None
     try:
-        return Acknowledgement(
-            event_id=rejection_id(event_id, record.topic, record.partition, record.offset),
-            occurred_at=now,
-            source_region=region,
-            source_agency=NETWORK_AGENCY,
-            correlation_id=event_id,
-            acknowledged_event_id=event_id,
-            subject_kind=kind,
-            subject_id=subject_id[:200],
-            status=AckStatus.REJECTED,
-            region=region,
-            reason_code=error.code,
-            reason=explain(error, language_for(region))[:2000],
-        )
-    except ValueError:
+        coordinates = (record.topic, record.partition, record.offset)
+        return rejection(event_id, kind, subject_id, region, error, coordinates, now)
+    except ValueError:  # not readable enough to answer: the dead letter says it all
         return None
 
 
