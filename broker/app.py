@@ -6,11 +6,13 @@ Tests build isolated apps (own app id, memory store, web server off); ``mare up`
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import faust
 
+from broker.errors import ConfigurationInvalid
 from broker.settings import Settings
 from broker.topology import Topology
 
@@ -35,6 +37,17 @@ def broker_urls(bootstrap: str) -> list[str]:
     return [f"mare://{host.strip()}" for host in bootstrap.split(",") if host.strip()]
 
 
+def _rocksdb_store() -> str:
+    """Faust's RocksDB store, through rocksdict (``pip install 'mare-broker[rocksdb]'``)."""
+    if importlib.util.find_spec("rocksdict") is None:
+        raise ConfigurationInvalid(
+            "MARE_TABLE_STORE=rocksdb needs the rocksdict package: "
+            "pip install 'mare-broker[rocksdb]', or use MARE_TABLE_STORE=memory "
+            "(tables are then rebuilt from their changelog topics at start-up)"
+        )
+    return "rocksdb://"
+
+
 def create_app(
     settings: Settings,
     bootstrap: str,
@@ -44,7 +57,7 @@ def create_app(
 ) -> faust.App:
     """A Faust app on ``bootstrap``; ``wirings`` default to every agent of the network."""
     app_id = app_id or settings.app_id
-    store = "memory://" if settings.table_store == "memory" else "rocksdb://"
+    store = "memory://" if settings.table_store == "memory" else _rocksdb_store()
     (settings.data_dir / "faust").mkdir(parents=True, exist_ok=True)
     app = faust.App(
         app_id,

@@ -46,6 +46,7 @@ Partners and operators match on ``code``: a code is never renamed or reused.
          ├─ BrokerUnavailable           BROKER_UNAVAILABLE (retriable)
          ├─ KafkaPrerequisiteMissing    KAFKA_PREREQUISITE_MISSING
          ├─ KafkaStartFailed            KAFKA_START_FAILED
+         ├─ ConfigurationInvalid        CONFIGURATION_INVALID
          └─ SchemaRegistryInvalid       SCHEMA_REGISTRY_INVALID (the shipped .avsc files are broken)
 
 A rejection found by pydantic validation carries every failing field in ``violations``
@@ -322,6 +323,12 @@ class KafkaPrerequisiteMissing(InfrastructureError):
     """Java or Maven is missing, so the managed Kafka cannot run here."""
 
     code: ClassVar[str] = "KAFKA_PREREQUISITE_MISSING"
+
+
+class ConfigurationInvalid(InfrastructureError):
+    """A setting asks for something this installation cannot do; the message says how to fix it."""
+
+    code: ClassVar[str] = "CONFIGURATION_INVALID"
 
 
 class KafkaStartFailed(InfrastructureError):

@@ -186,3 +186,16 @@ def test_missing_maven_is_explained_with_the_alternatives(
 
     with pytest.raises(KafkaPrerequisiteMissing, match="apt-get install maven"):
         find_maven()
+
+
+def test_a_rocksdb_table_store_without_rocksdict_says_how_to_install_it() -> None:
+    import importlib.util
+
+    from broker.app import create_app
+    from broker.errors import ConfigurationInvalid
+
+    if importlib.util.find_spec("rocksdict") is not None:
+        pytest.skip("rocksdict is installed here: the store is available")
+
+    with pytest.raises(ConfigurationInvalid, match=r"mare-broker\[rocksdb\]"):
+        create_app(Settings(table_store="rocksdb"), "127.0.0.1:9092", wirings=[])
