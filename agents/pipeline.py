@@ -397,7 +397,10 @@ class PipelineHandler:
                 )
             self.counts[result.outcome] += 1
             if result.outcome != "accepted":
-                with bound_contextvars(topic=raw.topic, partition=raw.partition, offset=raw.offset):
+                region = self.ctx.topology.region_of_topic(raw.topic)
+                with bound_contextvars(
+                    region=region, topic=raw.topic, partition=raw.partition, offset=raw.offset
+                ):
                     log.info("event_" + result.outcome, error_code=result.error_code)
         return output
 
