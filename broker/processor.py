@@ -312,10 +312,22 @@ class TransactionalLoop:
         offsets: dict[TopicPartition, OffsetAndMetadata],
         records: int,
     ) -> None:
+        clock = asyncio.get_running_loop().time
+        started = clock()
         async with producer.transaction():
             await self._produce(producer, output)
+            produced = clock()
             if offsets:
                 await producer.send_offsets_to_transaction(offsets, self.group_id)
+            offsets_sent = clock()
+        self._log.debug(
+            "batch_committed",
+            records=records,
+            sends=len(output.sends),
+            produce_ms=round((produced - started) * 1000, 1),
+            offsets_ms=round((offsets_sent - produced) * 1000, 1),
+            commit_ms=round((clock() - offsets_sent) * 1000, 1),
+        )
         self.stats.batches += 1
         self.stats.records += records
         self.stats.sends += len(output.sends)
