@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from broker.taxonomy import SECTORS
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = PROJECT_ROOT.parent / "shared" / "data" / "taxonomy"
 DEFAULT_OUTPUT = PROJECT_ROOT / "broker" / "data" / "crosswalk.csv"
@@ -75,19 +77,6 @@ COLUMNS = (
     "blue",
 )
 
-SECTORS = (
-    "agriculture_food",
-    "construction",
-    "trade",
-    "energy",
-    "industry",
-    "maritime",
-    "digital",
-    "health_care",
-    "security_defence",
-    "hospitality_tourism",
-    "transport_logistics",
-)
 
 # ROME 4 code prefix → "Expertises d'avenir" sector. The longest matching prefix wins, so a
 # grand domaine (one letter) sets the default, a domaine professionnel (three characters)
