@@ -111,6 +111,18 @@ async def preload(settings: Settings, bootstrap: str, workload: Workload) -> Top
     return topology
 
 
+async def drop_namespace(bootstrap: str, topology: Topology) -> None:
+    """Delete a round's topics, so every round starts on the same broker state."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        names = [t for t in await admin.list_topics() if t.startswith(f"{topology.namespace}.")]
+        await admin.delete_topics(names)
+    finally:
+        await admin.close()
+    await asyncio.sleep(2.0)  # the broker deletes the logs in the background
+
+
 async def plain_round(bootstrap: str, topology: Topology, total: int) -> float:
     """The raw ceiling: decode, change a field, encode, send; records per second."""
     sink = f"{topology.namespace}.bench.sink"
@@ -173,9 +185,8 @@ async def pipeline_round(settings: Settings, bootstrap: str, total: int) -> tupl
             await _still_running(task)
         elapsed = time.perf_counter() - started
     finally:
-        task.cancel()
-        with_suppressed = asyncio.gather(task, return_exceptions=True)
-        await with_suppressed
+        loop.stop()
+        await asyncio.gather(task, return_exceptions=True)
     return (total - first) / elapsed, loop.stats.sends
 
 
@@ -197,6 +208,7 @@ async def throughput(bootstrap: str, workload: Workload, rounds: int, tmp: Path)
         plain.append(await plain_round(bootstrap, topology, total))
         rate, sends = await pipeline_round(settings, bootstrap, total)
         piped.append(rate)
+        await drop_namespace(bootstrap, topology)
         print(
             f"  round {round_no}: plain {plain[-1]:>9,.0f} rec/s   "
             f"pipeline {piped[-1]:>9,.0f} events/s   ratio {piped[-1] / plain[-1]:.3f}"
@@ -326,7 +338,7 @@ def main() -> None:
         print(f"broker: {bootstrap} (Kafka {where})")
         if not args.skip_throughput:
             asyncio.run(throughput(bootstrap, workload, args.rounds, Path(tmp)))
-        for rate in (int(r) for r in args.rates.split(",")):
+        for rate in (int(r) for r in args.rates.split(",") if r):
             asyncio.run(latency(bootstrap, workload, rate, args.latency_seconds, Path(tmp)))
 
 

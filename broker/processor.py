@@ -125,6 +125,7 @@ class TransactionalLoop:
         self.stats = LoopStats()
         self.ready = asyncio.Event()
         self._committing: asyncio.Task[None] | None = None
+        self._stopping = False
         self._log = log.bind(loop=name)
 
     @property
@@ -164,8 +165,9 @@ class TransactionalLoop:
         self._log.info("state_restored", records=restored, topic=self.state_topic)
 
     async def run_forever(self) -> None:
-        """Run until cancelled; after a Kafka failure, rebuild and resume where committed."""
-        while True:
+        """Run until stopped or cancelled; after a Kafka failure, rebuild and resume where
+        committed."""
+        while not self._stopping:
             try:
                 await self.run_once()
             except asyncio.CancelledError:
@@ -262,7 +264,7 @@ class TransactionalLoop:
         idle_since = asyncio.get_running_loop().time()
         self._log.info("loop_started", topics=len(self.topics), group_id=self.group_id)
         try:
-            while True:
+            while not self._stopping:
                 batch = await consumer.getmany(timeout_ms=self.poll_ms, max_records=self.max_batch)
                 if consumer.assignment() and not self.ready.is_set():
                     self.ready.set()
@@ -298,6 +300,10 @@ class TransactionalLoop:
             output.state += part.state
             await asyncio.sleep(0)
         return output
+
+    def stop(self) -> None:
+        """Finish the batch in hand, commit it, and return from ``run_once``."""
+        self._stopping = True
 
     async def settle(self) -> None:
         """Wait for the transaction in flight, if any; its failure surfaces here."""
