@@ -55,3 +55,10 @@ def configure_logging(
     # aiokafka and Faust are chatty at INFO about every rebalance step.
     for noisy in ("aiokafka", "faust", "mode"):
         logging.getLogger(noisy).setLevel(max(_LEVELS[level], logging.WARNING))
+    logging.getLogger("aiokafka.consumer.group_coordinator").addFilter(_expected_on_a_new_broker)
+
+
+def _expected_on_a_new_broker(record: logging.LogRecord) -> bool:
+    """aiokafka logs an ERROR while a new broker creates its offsets topic, then retries and
+    succeeds; an operator starting the network should not read that as a failure."""
+    return "GroupCoordinatorNotAvailable" not in record.getMessage()
