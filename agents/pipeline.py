@@ -10,7 +10,7 @@ extra topic hop just to translate.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -333,13 +333,6 @@ def _uuid(value: Any) -> UUID | None:
         return UUID(str(value))
     except ValueError:
         return None
-
-
-def count_outcomes(results: list[PipelineResult]) -> Mapping[Outcome, int]:
-    counts: dict[Outcome, int] = {"accepted": 0, "rejected": 0, "duplicate": 0}
-    for result in results:
-        counts[result.outcome] += 1
-    return counts
 
 
 # --------------------------------------------------------------------------- wiring

@@ -26,7 +26,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -640,26 +639,3 @@ def _poll_until_ready(
     raise KafkaStartFailed(
         f"Kafka at {bootstrap} not ready in time ({last_error!r}):\n{log_tail()}"
     )
-
-
-@contextlib.contextmanager
-def managed_kafka(
-    version: str, data_dir: Path, cache_dir: Path, nodes: int = 1, heap: str = "512m"
-) -> Iterator[LocalKafka]:
-    """A managed cluster for the duration of a ``with`` block, stopped on the way out."""
-    kafka = LocalKafka(version, data_dir, cache_dir, nodes=nodes, heap=heap)
-    kafka.start()
-    try:
-        yield kafka
-    finally:
-        if kafka._owned:
-            kafka.stop()
-
-
-if __name__ == "__main__":  # pragma: no cover - manual smoke run
-    with managed_kafka(
-        sys.argv[1] if len(sys.argv) > 1 else "4.4.0",
-        Path(".mare"),
-        Path.home() / ".cache" / "mare",
-    ) as k:
-        print(k.bootstrap)
