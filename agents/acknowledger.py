@@ -29,9 +29,8 @@ from structlog.contextvars import bound_contextvars
 
 from broker.app import AppContext
 from broker.clock import Clock, clock_from
-from broker.cloudevents import headers_for
 from broker.codec import Codec
-from broker.deadletter import dead_letter_for
+from broker.deadletter import dead_letter_for, dead_letter_headers
 from broker.errors import RejectedEvent, SubjectUnknown
 from broker.ids import breach_id, rejection_id
 from broker.messages import explain, language_for
@@ -44,6 +43,7 @@ from broker.models import (
     SubjectKind,
     WireModel,
 )
+from broker.outgoing import OutgoingEncoder
 from broker.processor import BatchOutput, Send, TransactionalLoop
 from broker.settings import Settings
 from broker.topology import Topology
@@ -309,6 +309,7 @@ class AcknowledgerHandler:
 
     def __init__(self, topology: Topology, codec: Codec, clock: Clock) -> None:
         self.topology, self.codec, self.clock = topology, codec, clock
+        self.encoder = OutgoingEncoder(codec)
         self.subjects: dict[str, SubjectRecord] = {}
         self._due: list[tuple[datetime, str]] = []
 
@@ -400,10 +401,16 @@ class AcknowledgerHandler:
         self._keep(record)
         output.state.append((record.key, record.model_dump_json().encode()))
 
-    def _send(self, output: BatchOutput, topic: str, key: str, event: WireModel) -> None:
-        output.sends.append(
-            Send(topic, key.encode(), self.codec.encode(event), tuple(headers_for(event)))
-        )
+    def _send(
+        self,
+        output: BatchOutput,
+        topic: str,
+        key: str,
+        event: WireModel,
+        extra_headers: tuple[tuple[str, bytes], ...] = (),
+    ) -> None:
+        headers = (*self.encoder.headers(event), *extra_headers)
+        output.sends.append(Send(topic, key.encode(), self.encoder.encode(event), headers))
 
     def _reject(
         self,
@@ -412,8 +419,6 @@ class AcknowledgerHandler:
         error: SubjectUnknown,
         output: BatchOutput,
     ) -> None:
-        from agents.pipeline import dead_letter_headers
-
         letter = dead_letter_for(
             error,
             stage=Stage.ACKNOWLEDGE,
@@ -427,13 +432,8 @@ class AcknowledgerHandler:
             clock_now=self.clock.now(),
             region_hint=ack.source_region,
         )
-        output.sends.append(
-            Send(
-                self.topology.deadletter.name,
-                error.code.encode(),
-                self.codec.encode(letter),
-                (*headers_for(letter), *dead_letter_headers(letter)),
-            )
+        self._send(
+            output, self.topology.deadletter.name, error.code, letter, dead_letter_headers(letter)
         )
         told = rejected_acknowledgement(
             ack, error, raw.topic, raw.partition, raw.offset, self.clock.now()

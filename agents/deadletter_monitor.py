@@ -15,11 +15,9 @@ import structlog
 from structlog.contextvars import bound_contextvars
 
 from broker.app import AppContext
+from broker.deadletter import ERROR_CODE_HEADER, REGION_HEADER
 
 log = structlog.get_logger(__name__)
-
-ERROR_CODE_HEADER = "mare_error_code"
-REGION_HEADER = "mare_region"
 
 
 @dataclass(frozen=True)

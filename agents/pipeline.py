@@ -33,7 +33,7 @@ from agents.router import RoutedEvent, RoutingRules, route, shipped_rules
 from broker.app import AppContext
 from broker.clock import Clock, clock_from
 from broker.codec import Codec
-from broker.deadletter import dead_letter_for, stage_of
+from broker.deadletter import dead_letter_for, dead_letter_headers, stage_of
 from broker.errors import (
     DestinationIsSource,
     KindMismatch,
@@ -47,7 +47,6 @@ from broker.models import (
     Acknowledgement,
     AckStatus,
     CandidateReferral,
-    DeadLetter,
     DeadlineKind,
     Delivery,
     JobOffer,
@@ -69,9 +68,7 @@ from broker.topology import Topology
 Outcome = Literal["accepted", "rejected", "duplicate"]
 Localizer = Callable[[RoutedEvent, str], list[TranslatedField]]
 
-ERROR_CODE_HEADER = "mare_error_code"
 _JSON_HEADERS: tuple[tuple[str, bytes], ...] = (("content-type", b"application/json"),)
-REGION_HEADER = "mare_region"
 
 _DELIVERY_TYPES: dict[type[RoutedEvent], type[Delivery]] = {
     JobOffer: OfferDelivery,
@@ -287,13 +284,6 @@ _NETWORK_STAGES: dict[type[RejectedEvent], Stage] = {
 def stage_of_rejection(error: RejectedEvent) -> Stage:
     """Where the network refused it: its own rules by agent, else decode or validate."""
     return _NETWORK_STAGES.get(type(error)) or stage_of(error)
-
-
-def dead_letter_headers(letter: DeadLetter) -> tuple[tuple[str, bytes], ...]:
-    headers = [(ERROR_CODE_HEADER, letter.error_code.encode())]
-    if letter.source_region:
-        headers.append((REGION_HEADER, letter.source_region.encode()))
-    return tuple(headers)
 
 
 def rejection_ack(

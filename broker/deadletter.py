@@ -90,3 +90,17 @@ def _instant(timestamp: datetime | int | None) -> datetime | None:
     if timestamp < 0:
         return None
     return _EPOCH + timedelta(milliseconds=timestamp)
+
+
+ERROR_CODE_HEADER = "mare_error_code"
+"""Kafka header of a dead letter carrying its error code: tools filter without decoding."""
+REGION_HEADER = "mare_region"
+"""Kafka header of a dead letter carrying the sender's region, when known."""
+
+
+def dead_letter_headers(letter: DeadLetter) -> tuple[tuple[str, bytes], ...]:
+    """The headers that let operators and partners filter dead letters without decoding."""
+    headers = [(ERROR_CODE_HEADER, letter.error_code.encode())]
+    if letter.source_region:
+        headers.append((REGION_HEADER, letter.source_region.encode()))
+    return tuple(headers)

@@ -26,9 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 from agents.deadletter_monitor import DeadLetterAlert  # noqa: E402
 from agents.ingest import EXPECTED_TYPES  # noqa: E402
-from agents.pipeline import ERROR_CODE_HEADER, REGION_HEADER  # noqa: E402
 from broker.cloudevents import CONTENT_TYPE, SPEC_VERSION, TYPE_PREFIX  # noqa: E402
 from broker.codec import Codec, SchemaVersion  # noqa: E402
+from broker.deadletter import ERROR_CODE_HEADER, REGION_HEADER  # noqa: E402
 from broker.models import Delivery  # noqa: E402
 from broker.regions import region_keys  # noqa: E402
 from broker.topology import DELIVERED_KINDS, Kind, TopicSpec, Topology  # noqa: E402
