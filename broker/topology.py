@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from functools import cache
 
 from broker.regions import region_keys
 
@@ -191,13 +192,20 @@ class Topology:
 
     def region_of_topic(self, name: str) -> str | None:
         """The region a regional topic belongs to (``mare.paca.offer.in`` → ``paca``)."""
-        parts = name.split(".")
-        if len(parts) == 4 and parts[0] == self.namespace and parts[1] in region_keys():
-            return parts[1]
-        return None
+        return _regional_parts(self.namespace, name)[0]
 
     def kind_of_topic(self, name: str) -> Kind | None:
-        parts = name.split(".")
-        if len(parts) == 4 and parts[0] == self.namespace and parts[2] in set(Kind):
-            return Kind(parts[2])
-        return None
+        """The kind a regional topic carries (``mare.paca.offer.in`` → ``offer``)."""
+        return _regional_parts(self.namespace, name)[1]
+
+
+@cache
+def _regional_parts(namespace: str, name: str) -> tuple[str | None, Kind | None]:
+    """Region and kind of a regional topic name, worked out once per name: every consumed
+    record asks, and a network has a few dozen topics."""
+    parts = name.split(".")
+    if len(parts) != 4 or parts[0] != namespace:
+        return None, None
+    region = parts[1] if parts[1] in region_keys() else None
+    kind = Kind(parts[2]) if parts[2] in Kind.__members__.values() else None
+    return region, kind
