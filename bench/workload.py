@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from broker.cloudevents import headers_for
 from broker.codec import Codec
 from broker.regions import region_keys
+from broker.topology import Kind, Topology
 from tests import factories as f
 
 # Share of each kind, and of offers open to every partner region (the rest name one or two).
@@ -25,6 +26,9 @@ class Item:
     value: bytes
     headers: list[tuple[str, bytes]]
     fan_out: int
+
+    def inbound_topic(self, topology: Topology) -> str:
+        return topology.inbound(self.region, Kind(self.kind)).name
 
 
 @dataclass(frozen=True)
