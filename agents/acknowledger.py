@@ -456,6 +456,7 @@ def acknowledger_loop(
         handler=handler,
         state_topic=topology.sla_state.name,
         state_partitions=topology.sla_state.partitions,
+        commit_interval_s=0.1,
     )
 
 

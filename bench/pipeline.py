@@ -280,6 +280,7 @@ async def latency(bootstrap: str, workload: Workload, rate: int, seconds: float,
         await consumer.stop()
     finally:
         worker.stop()
+        await drop_namespace(bootstrap, topology)
     # The first second warms the worker up (first transactions, partitions joining them).
     warm = min(sent.values(), default=0.0) + WARM_UP_S
     latencies = sorted((seen[k] - sent[k]) * 1000 for k in seen if k in sent and sent[k] >= warm)

@@ -8,6 +8,9 @@ them), only cheaper, because each partner event fans out to several records:
   head (envelope, destination, localization) followed by the original's body, taken from the
   bytes the partner sent when they use the current schema, encoded once otherwise;
 - small records are written from their field values, without a ``model_dump`` round;
+- an acknowledgement is written as groups of fields, and the groups an event's
+  acknowledgements share (its time, sender and subject; the status and region; the deadline)
+  are encoded once;
 - header values are assembled from pre-encoded constants.
 """
 
@@ -15,8 +18,12 @@ from __future__ import annotations
 
 import io
 from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any
+from uuid import UUID
 
 from fastavro import parse_schema, schemaless_writer
 
@@ -24,13 +31,47 @@ from broker.codec import Codec
 from broker.models import Acknowledgement, DeadLetter, Delivery, Event, SlaBreached, WireModel
 
 _CONSTANT_HEADERS = (("ce_specversion", b"1.0"),)
+# Field groups of an acknowledgement, in schema order; True: encoded once per distinct value.
+_ACK_GROUPS: tuple[tuple[tuple[str, ...], bool], ...] = (
+    (("event_id",), False),
+    (
+        (
+            "occurred_at",
+            "source_region",
+            "source_agency",
+            "correlation_id",
+            "acknowledged_event_id",
+            "subject_kind",
+            "subject_id",
+        ),
+        True,
+    ),
+    (("status", "region"), True),
+    (("reason_code", "reason", "deadline", "deadline_kind", "extended_until"), True),
+)
 _CONTENT_TYPE = ("content-type", b"application/avro")
-_FLAT_TYPES = (Acknowledgement, SlaBreached)  # scalar fields only: written from __dict__
+_FLAT_TYPES = (SlaBreached,)  # scalar fields only: written from __dict__
 _LOCALIZATIONS_KEPT = 4096
 
 
+@lru_cache(maxsize=4096)
+def uuid_bytes(value: UUID) -> bytes:
+    """The canonical text of a UUID, as bytes; the same ids recur across an event's records."""
+    return str(value).encode()
+
+
+@lru_cache(maxsize=256)
+def _ce_source(region: str, agency: str) -> bytes:
+    return f"/mare/{region}/{agency}".encode()
+
+
+@lru_cache(maxsize=1024)
 def rfc3339(moment: datetime) -> bytes:
-    """``2026-11-02T09:30:00.000Z``, as ``cloudevents`` writes ``ce_time``."""
+    """``2026-11-02T09:30:00.000Z``, as ``cloudevents`` writes ``ce_time``.
+
+    Kept for the last moments seen: an event and everything the network emits for it share
+    their times.
+    """
     utc = moment if moment.tzinfo is UTC else moment.astimezone(UTC)
     return (
         f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:"
@@ -47,6 +88,9 @@ class OutgoingEncoder:
         self._envelopes: dict[str, Any] = {}
         self._localizations: dict[str, Any] = {}
         self._encoded_localizations: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        acks = codec.current["Acknowledgement"]
+        self._ack_header = acks.header
+        self._acks = SplicedRecord(acks.schema, _ACK_GROUPS)
         for type_name, version in codec.current.items():
             fields = version.schema["fields"]
             if [f["name"] for f in fields[-2:]] != ["localization", fields[-1]["name"]]:
@@ -77,13 +121,13 @@ class OutgoingEncoder:
         assert isinstance(event, Event)
         headers = [
             *_CONSTANT_HEADERS,
-            ("ce_id", str(event.event_id).encode()),
-            ("ce_source", f"/mare/{event.source_region}/{event.source_agency}".encode()),
+            ("ce_id", uuid_bytes(event.event_id)),
+            ("ce_source", _ce_source(event.source_region, event.source_agency)),
             ("ce_type", self.ce_type(event)),
             ("ce_time", rfc3339(event.occurred_at)),
         ]
         if event.correlation_id is not None:
-            headers.append(("ce_correlationid", str(event.correlation_id).encode()))
+            headers.append(("ce_correlationid", uuid_bytes(event.correlation_id)))
         headers.append(_CONTENT_TYPE)
         return tuple(headers)
 
@@ -95,6 +139,8 @@ class OutgoingEncoder:
         """
         if isinstance(event, Delivery):
             return self._encode_delivery(event, original_body)
+        if isinstance(event, Acknowledgement):
+            return self._ack_header + self._acks.encode(event.__dict__)
         if isinstance(event, _FLAT_TYPES):
             version = self.codec.current[type(event).__name__]
             out = io.BytesIO()
@@ -133,3 +179,52 @@ class OutgoingEncoder:
             if len(self._encoded_localizations) > _LOCALIZATIONS_KEPT:
                 self._encoded_localizations.popitem(last=False)
         return cached
+
+
+class SplicedRecord:
+    """Avro binary of a flat record, written as the concatenation of its field groups.
+
+    Avro writes a record as its fields one after another, so the bytes of a group of fields
+    do not depend on the others: a group marked for reuse is encoded once per distinct tuple
+    of values and kept (up to ``kept`` of them per group, then forgotten all at once).
+    """
+
+    def __init__(
+        self,
+        schema: dict[str, Any],
+        groups: Sequence[tuple[tuple[str, ...], bool]],
+        kept: int = 4096,
+    ) -> None:
+        fields = {field["name"]: field for field in schema["fields"]}
+        order = [name for names, _ in groups for name in names]
+        if order != list(fields):
+            raise ValueError(f"groups {order} do not cover {list(fields)} in order")
+        self._kept = kept
+        self._groups: list[tuple[Callable[[Any], Any], Any, dict[Any, bytes] | None]] = []
+        for number, (names, reused) in enumerate(groups):
+            part = {
+                "type": "record",
+                "name": f"{schema['name']}Part{number}",
+                "fields": [fields[name] for name in names],
+            }
+            self._groups.append(
+                (itemgetter(*names), parse_schema(part, named_schemas={}), {} if reused else None)
+            )
+
+    def encode(self, values: Mapping[str, Any]) -> bytes:
+        out = io.BytesIO()
+        for values_of, parsed, kept in self._groups:
+            if kept is None:
+                schemaless_writer(out, parsed, values)
+                continue
+            key = values_of(values)
+            encoded = kept.get(key)
+            if encoded is None:
+                part = io.BytesIO()
+                schemaless_writer(part, parsed, values)
+                encoded = part.getvalue()
+                if len(kept) >= self._kept:
+                    kept.clear()
+                kept[key] = encoded
+            out.write(encoded)
+        return out.getvalue()

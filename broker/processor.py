@@ -15,9 +15,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import structlog
 from aiokafka import (
@@ -43,9 +44,8 @@ log = structlog.get_logger(__name__)
 aiokafka_sender.BACKOFF_OVERRIDE = 0.002
 
 
-@dataclass(frozen=True)
-class Send:
-    """One record to produce inside the batch's transaction."""
+class Send(NamedTuple):
+    """One record to produce inside the batch's transaction (a tuple: there are many)."""
 
     topic: str
     key: bytes | None
@@ -116,12 +116,14 @@ class TransactionalLoop:
         poll_ms: int = 20,
         idle_every_s: float = 1.0,
         slice_size: int = 100,
+        commit_interval_s: float = 0.0,
     ) -> None:
         self.settings, self.bootstrap, self.name = settings, bootstrap, name
         self.group_id, self.topics, self.handler = group_id, list(topics), handler
         self.state_topic, self.state_partitions = state_topic, state_partitions
         self.max_batch, self.poll_ms = max_batch, poll_ms
         self.idle_every_s, self.slice_size = idle_every_s, slice_size
+        self.commit_interval_s = commit_interval_s
         self.stats = LoopStats()
         self.ready = asyncio.Event()
         self._committing: asyncio.Task[None] | None = None
@@ -191,11 +193,12 @@ class TransactionalLoop:
             self.settings,
             self.bootstrap,
             transactional_id=self.transactional_id,
-            # A batch of events fans out to megabytes: fewer, larger, compressed requests
-            # (lz4: every Kafka client decompresses it).
+            # A batch of events fans out to megabytes: fewer, larger requests.
             max_batch_size=1024 * 1024,
             max_request_size=16 * 1024 * 1024,
-            compression_type="lz4",
+            compression_type=None
+            if self.settings.compression == "none"
+            else self.settings.compression,
             # The next transaction waits for the previous one's markers
             # (CONCURRENT_TRANSACTIONS): retry that quickly, not after the default 100 ms.
             retry_backoff_ms=5,
@@ -233,11 +236,14 @@ class TransactionalLoop:
                 await producer.client._wait_on_metadata(send.topic)
                 found = producer.client.cluster.partitions_for_topic(send.topic)
                 partitions = partitions_of[send.topic] = sorted(found)
-            key = send.key or b""
-            hashed = hashes.get(key)
-            if hashed is None:
-                hashed = hashes[key] = murmur2(key) & 0x7FFFFFFF
-            tp = (send.topic, partitions[hashed % len(partitions)])
+            if len(partitions) == 1:
+                tp = (send.topic, partitions[0])
+            else:
+                key = send.key or b""
+                hashed = hashes.get(key)
+                if hashed is None:
+                    hashed = hashes[key] = murmur2(key) & 0x7FFFFFFF
+                tp = (send.topic, partitions[hashed % len(partitions)])
             builder = batches.get(tp)
             if builder is None:
                 builder = batches[tp] = producer.create_batch()
@@ -261,10 +267,15 @@ class TransactionalLoop:
         transaction in flight keep moving; if a commit fails, the decided-but-unsent batch is
         dropped with the loop, and the restart rebuilds the state from the changelog.
         """
-        idle_since = asyncio.get_running_loop().time()
+        clock = asyncio.get_running_loop().time
+        idle_since = last_batch = clock()
         self._log.info("loop_started", topics=len(self.topics), group_id=self.group_id)
         try:
             while not self._stopping:
+                if (wait := last_batch + self.commit_interval_s - clock()) > 0:
+                    await asyncio.sleep(wait)
+                if paused := consumer.paused():
+                    consumer.resume(*paused)
                 batch = await consumer.getmany(timeout_ms=self.poll_ms, max_records=self.max_batch)
                 if consumer.assignment() and not self.ready.is_set():
                     self.ready.set()
@@ -272,6 +283,12 @@ class TransactionalLoop:
                 records = [r for rs in batch.values() for r in rs]
                 now = asyncio.get_running_loop().time()
                 if records:
+                    last_batch = now
+                    if len(records) < self.max_batch:
+                        # Caught up: fetch again when the next batch is wanted, not while this
+                        # one is decided. Records fetched now would wait for the next batch
+                        # anyway; fetched then, the batch holds everything that arrived.
+                        consumer.pause(*consumer.assignment())
                     output = await self._decide(records)
                 elif now - idle_since >= self.idle_every_s:
                     idle_since = now
@@ -286,7 +303,7 @@ class TransactionalLoop:
                 }
                 await self.settle()
                 self._committing = asyncio.create_task(
-                    self._commit(producer, output, offsets, len(records))
+                    self._commit(producer, output, offsets, records)
                 )
         finally:
             await self.settle()
@@ -316,7 +333,7 @@ class TransactionalLoop:
         producer: AIOKafkaProducer,
         output: BatchOutput,
         offsets: dict[TopicPartition, OffsetAndMetadata],
-        records: int,
+        records: list[ConsumerRecord[bytes, bytes]],
     ) -> None:
         clock = asyncio.get_running_loop().time
         started = clock()
@@ -326,14 +343,17 @@ class TransactionalLoop:
             if offsets:
                 await producer.send_offsets_to_transaction(offsets, self.group_id)
             offsets_sent = clock()
+        # The oldest record's age once its outputs are committed: the lag a partner sees.
+        oldest = min((r.timestamp for r in records), default=None)
         self._log.debug(
             "batch_committed",
-            records=records,
+            records=len(records),
             sends=len(output.sends),
             produce_ms=round((produced - started) * 1000, 1),
             offsets_ms=round((offsets_sent - produced) * 1000, 1),
             commit_ms=round((clock() - offsets_sent) * 1000, 1),
+            oldest_age_ms=None if oldest is None else round(time.time() * 1000 - oldest),
         )
         self.stats.batches += 1
-        self.stats.records += records
+        self.stats.records += len(records)
         self.stats.sends += len(output.sends)
