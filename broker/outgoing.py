@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from operator import itemgetter
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from fastavro import parse_schema, schemaless_writer
@@ -31,9 +31,10 @@ from broker.codec import Codec
 from broker.models import Acknowledgement, DeadLetter, Delivery, Event, SlaBreached, WireModel
 
 _CONSTANT_HEADERS = (("ce_specversion", b"1.0"),)
-# Field groups of an acknowledgement, in schema order; True: encoded once per distinct value.
-_ACK_GROUPS: tuple[tuple[tuple[str, ...], bool], ...] = (
-    (("event_id",), False),
+_UUID_STRING = {"type": "string", "logicalType": "uuid"}
+# Field groups of an acknowledgement, in schema order (see ``SplicedRecord``).
+_ACK_GROUPS: tuple[tuple[tuple[str, ...], Reuse], ...] = (
+    (("event_id",), "uuid"),
     (
         (
             "occurred_at",
@@ -44,10 +45,16 @@ _ACK_GROUPS: tuple[tuple[tuple[str, ...], bool], ...] = (
             "subject_kind",
             "subject_id",
         ),
-        True,
+        "reuse",
     ),
-    (("status", "region"), True),
-    (("reason_code", "reason", "deadline", "deadline_kind", "extended_until"), True),
+    (("status", "region"), "reuse"),
+    (("reason_code", "reason", "deadline", "deadline_kind", "extended_until"), "reuse"),
+)
+# The envelope of a delivery: what the event's deliveries share, then what each destination's.
+_DELIVERY_ENVELOPE_GROUPS: tuple[tuple[tuple[str, ...], Reuse], ...] = (
+    (("event_id",), "uuid"),
+    (("occurred_at", "source_region", "source_agency", "correlation_id"), "reuse"),
+    (("destination_region", "language"), "reuse"),
 )
 _CONTENT_TYPE = ("content-type", b"application/avro")
 _FLAT_TYPES = (SlaBreached,)  # scalar fields only: written from __dict__
@@ -85,7 +92,7 @@ class OutgoingEncoder:
     def __init__(self, codec: Codec) -> None:
         self.codec = codec
         self._types: dict[type[WireModel], bytes] = {}
-        self._envelopes: dict[str, Any] = {}
+        self._envelopes: dict[str, SplicedRecord] = {}
         self._localizations: dict[str, Any] = {}
         self._encoded_localizations: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
         acks = codec.current["Acknowledgement"]
@@ -96,7 +103,7 @@ class OutgoingEncoder:
             if [f["name"] for f in fields[-2:]] != ["localization", fields[-1]["name"]]:
                 continue
             envelope = {**version.schema, "name": f"{type_name}Envelope", "fields": fields[:-2]}
-            self._envelopes[type_name] = parse_schema(envelope, named_schemas={})
+            self._envelopes[type_name] = SplicedRecord(envelope, _DELIVERY_ENVELOPE_GROUPS)
             self._localizations[type_name] = parse_schema(fields[-2]["type"], named_schemas={})
 
     def ce_type(self, event: WireModel) -> bytes:
@@ -161,7 +168,7 @@ class OutgoingEncoder:
             original_body = self.codec.encode(original)[10:]
         out = io.BytesIO()
         out.write(self.codec.current[type_name].header)
-        schemaless_writer(out, self._envelopes[type_name], delivery.__dict__)
+        out.write(self._envelopes[type_name].encode(delivery.__dict__))
         out.write(self._localization_bytes(type_name, delivery))
         out.write(original_body)
         return out.getvalue()
@@ -181,18 +188,27 @@ class OutgoingEncoder:
         return cached
 
 
+Reuse = Literal["reuse", "each", "uuid"]
+"""How a group of fields is written: ``reuse``, encoded once per distinct tuple of values and
+kept; ``each``, encoded every time; ``uuid``, one uuid field, written from its canonical text
+(which the CloudEvents ``ce_id`` header shares)."""
+
+# Avro writes a string as its length (zigzag varint: 36 → 72, b"H") and its UTF-8 bytes.
+_UUID_TEXT_LENGTH = b"H"
+
+
 class SplicedRecord:
     """Avro binary of a flat record, written as the concatenation of its field groups.
 
     Avro writes a record as its fields one after another, so the bytes of a group of fields
-    do not depend on the others: a group marked for reuse is encoded once per distinct tuple
-    of values and kept (up to ``kept`` of them per group, then forgotten all at once).
+    do not depend on the others. Kept encodings are bounded: past ``kept`` distinct values a
+    group forgets them all at once.
     """
 
     def __init__(
         self,
         schema: dict[str, Any],
-        groups: Sequence[tuple[tuple[str, ...], bool]],
+        groups: Sequence[tuple[tuple[str, ...], Reuse]],
         kept: int = 4096,
     ) -> None:
         fields = {field["name"]: field for field in schema["fields"]}
@@ -200,31 +216,35 @@ class SplicedRecord:
         if order != list(fields):
             raise ValueError(f"groups {order} do not cover {list(fields)} in order")
         self._kept = kept
-        self._groups: list[tuple[Callable[[Any], Any], Any, dict[Any, bytes] | None]] = []
-        for number, (names, reused) in enumerate(groups):
+        self._groups: list[tuple[Callable[[Any], Any], Reuse, Any, dict[Any, bytes]]] = []
+        for number, (names, how) in enumerate(groups):
+            if how == "uuid" and (len(names) != 1 or fields[names[0]]["type"] != _UUID_STRING):
+                raise ValueError(f"{names} is not one uuid field")
             part = {
                 "type": "record",
                 "name": f"{schema['name']}Part{number}",
                 "fields": [fields[name] for name in names],
             }
-            self._groups.append(
-                (itemgetter(*names), parse_schema(part, named_schemas={}), {} if reused else None)
-            )
+            parsed = parse_schema(part, named_schemas={})
+            self._groups.append((itemgetter(*names), how, parsed, {}))
 
     def encode(self, values: Mapping[str, Any]) -> bytes:
         out = io.BytesIO()
-        for values_of, parsed, kept in self._groups:
-            if kept is None:
+        for values_of, how, parsed, kept in self._groups:
+            if how == "uuid":
+                out.write(_UUID_TEXT_LENGTH)
+                out.write(uuid_bytes(values_of(values)))
+            elif how == "each":
                 schemaless_writer(out, parsed, values)
-                continue
-            key = values_of(values)
-            encoded = kept.get(key)
-            if encoded is None:
-                part = io.BytesIO()
-                schemaless_writer(part, parsed, values)
-                encoded = part.getvalue()
-                if len(kept) >= self._kept:
-                    kept.clear()
-                kept[key] = encoded
-            out.write(encoded)
+            else:
+                key = values_of(values)
+                encoded = kept.get(key)
+                if encoded is None:
+                    part = io.BytesIO()
+                    schemaless_writer(part, parsed, values)
+                    encoded = part.getvalue()
+                    if len(kept) >= self._kept:
+                        kept.clear()
+                    kept[key] = encoded
+                out.write(encoded)
         return out.getvalue()

@@ -129,13 +129,23 @@ def test_groups_must_cover_the_fields_in_schema_order() -> None:
     names = [f["name"] for f in schema["fields"]]
 
     with pytest.raises(ValueError, match="do not cover"):
-        SplicedRecord(schema, [((names[1], names[0], *names[2:]), True)])
+        SplicedRecord(schema, [((names[1], names[0], *names[2:]), "reuse")])
+
+
+def test_only_a_uuid_field_is_written_from_its_text() -> None:
+    schema = CODEC.current["Acknowledgement"].schema
+    names = tuple(f["name"] for f in schema["fields"])
+
+    with pytest.raises(ValueError, match="not one uuid field"):
+        SplicedRecord(schema, [(names[:2], "uuid"), (names[2:], "each")])
+    with pytest.raises(ValueError, match="not one uuid field"):
+        SplicedRecord(schema, [(names[:2], "each"), (names[2:3], "uuid"), (names[3:], "each")])
 
 
 def test_kept_groups_are_forgotten_past_their_bound() -> None:
     schema = CODEC.current["Acknowledgement"].schema
     names = tuple(f["name"] for f in schema["fields"])
-    spliced = SplicedRecord(schema, [(names, True)], kept=2)
+    spliced = SplicedRecord(schema, [(names[:1], "uuid"), (names[1:], "reuse")], kept=2)
     acks = [an_ack(region=region) for region in ("paca", "corse", "toscana")]
 
     for ack in acks * 2:
