@@ -1,14 +1,16 @@
-"""Throughput and latency of the network's throughput path, beside a plain aiokafka loop.
+"""Latency and throughput of the network's throughput path, beside a plain aiokafka loop.
 
-Both run on the same broker over the same records, in interleaved rounds, in this process:
+First, end-to-end latency at fixed offered rates through a real ``mare worker`` process: from
+the partner's send to the first localized delivery read by a read_committed consumer, after
+an unreported warm-up at the highest rate (a new worker, a broker whose JVM still compiles).
+
+Then throughput. Both loops run on the same broker over the same records, in interleaved
+rounds, in this process:
 
 - **plain**: the raw ceiling, a plain aiokafka consume-and-produce loop (``getmany`` → Avro
   decode → change a field → Avro encode → send, one flush per batch, acks=all, idempotent);
 - **pipeline**: ingest → route → translate → deliver + acknowledge, the network's transactional
   loop (one Kafka transaction per batch, validation, dedupe, fan-out to every destination).
-
-Then end-to-end latency at a fixed offered rate, through a real ``mare worker`` process:
-from the partner's send to the first localized delivery read by a read_committed consumer.
 
     python bench/pipeline.py                        # managed Kafka 4.4.0
     MARE_KAFKA_BOOTSTRAP=host:9092 python bench/pipeline.py --events 50000
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import io
 import logging
@@ -50,7 +53,6 @@ from broker.topology import Topology
 from broker.worker import create_all_topics
 
 CODEC = Codec.default()
-WARM_UP_S = 1.0
 
 
 @contextmanager
@@ -220,23 +222,33 @@ async def throughput(bootstrap: str, workload: Workload, rounds: int, tmp: Path)
     print(f"ratio pipeline / plain: {q / p:.3f}  (target >= 0.25)")
 
 
-async def latency(bootstrap: str, workload: Workload, rate: int, seconds: float, tmp: Path) -> None:
-    """Offered load at ``rate`` events/s through a real worker; delivery latency p50/p99."""
+async def latency(
+    bootstrap: str, rates: list[int], seconds: float, warm_up_s: float, tmp: Path
+) -> None:
+    """Offered load at each rate through one real worker; delivery latency p50/p99.
+
+    A warm-up phase at the highest rate comes first and is not reported: the first seconds
+    of a new worker and of a freshly started broker (whose JVM is still compiling) measure
+    start-up, not the network.
+    """
     from tests.processes import MareProcess, mare_env
 
     namespace = f"lat{uuid.uuid4().hex[:8]}"
     settings = settings_for(bootstrap, namespace, tmp / namespace)
     await create_all_topics(settings, bootstrap)
     topology = Topology(namespace)
+    phases = [("warm-up", max(rates), warm_up_s)] + [(f"{r:,}", r, seconds) for r in rates]
+    needed = sum(int(rate * secs) for _, rate, secs in phases)
+    # Offers to at least one other region; 60 % of a workload are offers.
+    workload = build_workload(int(needed / 0.55) + 100, seed=11)
+    offers = [item for item in workload.items if item.kind == "offer" and item.fan_out > 0]
     worker = MareProcess(
         ["worker"], mare_env(settings, MARE_LOG_LEVEL="info", MARE_LOG_FORMAT="json")
     )
+    seen: dict[bytes, float] = {}
+    arrived = asyncio.Event()
     try:
         await asyncio.to_thread(_wait_loops, worker)
-        offers = [item for item in workload.items if item.kind == "offer" and item.fan_out > 0]
-        count = min(len(offers), int(rate * seconds))
-        sent: dict[bytes, float] = {}
-        seen: dict[bytes, float] = {}
         consumer = AIOKafkaConsumer(
             *[topology.outbound(r, "offer").name for r in workload.regions],  # type: ignore[arg-type]
             bootstrap_servers=bootstrap,
@@ -253,45 +265,77 @@ async def latency(bootstrap: str, workload: Workload, rate: int, seconds: float,
         await producer.start()
 
         async def reader() -> None:
-            while len(seen) < count:
+            while True:
                 batch = await consumer.getmany(timeout_ms=100)
                 now = time.perf_counter()
                 for records in batch.values():
                     for record in records:
                         if record.key is not None and record.key not in seen:
                             seen[record.key] = now
+                arrived.set()
 
         reading = asyncio.create_task(reader())
-        start = time.perf_counter()
-        for i, item in enumerate(offers[:count]):
-            due = start + i / rate
-            if (pause := due - time.perf_counter()) > 0:
-                await asyncio.sleep(pause)
-            sent[item.key] = time.perf_counter()
-            await producer.send(
-                item.inbound_topic(topology), item.value, key=item.key, headers=item.headers
-            )
-        await producer.flush()
         try:
-            await asyncio.wait_for(reading, timeout=60)
-        except TimeoutError:
-            print(f"  latency: {count - len(seen)} of {count} offers not delivered in time")
-        await producer.stop()
-        await consumer.stop()
+            position = 0
+            for label, rate, secs in phases:
+                phase = offers[position : position + int(rate * secs)]
+                position += len(phase)
+                sent = await _offer_at_rate(producer, topology, phase, rate)
+                await _until_seen(sent, seen, arrived, timeout_s=60.0)
+                if label != "warm-up":
+                    _report(label, sent, seen)
+        finally:
+            reading.cancel()
+            await asyncio.gather(reading, return_exceptions=True)
+            await producer.stop()
+            await consumer.stop()
     finally:
         worker.stop()
         await drop_namespace(bootstrap, topology)
-    # The first second warms the worker up (first transactions, partitions joining them).
-    warm = min(sent.values(), default=0.0) + WARM_UP_S
-    latencies = sorted((seen[k] - sent[k]) * 1000 for k in seen if k in sent and sent[k] >= warm)
+
+
+async def _offer_at_rate(
+    producer: AIOKafkaProducer, topology: Topology, offers: list[Any], rate: int
+) -> dict[bytes, float]:
+    """Publish offers one by one at ``rate`` per second, as a partner would; send times."""
+    sent: dict[bytes, float] = {}
+    start = time.perf_counter()
+    for i, item in enumerate(offers):
+        due = start + i / rate
+        if (pause := due - time.perf_counter()) > 0:
+            await asyncio.sleep(pause)
+        sent[item.key] = time.perf_counter()
+        await producer.send(
+            item.inbound_topic(topology), item.value, key=item.key, headers=item.headers
+        )
+    await producer.flush()
+    return sent
+
+
+async def _until_seen(
+    sent: dict[bytes, float], seen: dict[bytes, float], arrived: asyncio.Event, timeout_s: float
+) -> None:
+    """Until every sent offer was delivered (``arrived`` is set on each delivery read), or
+    the timeout."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(timeout_s):
+            while any(key not in seen for key in sent):
+                arrived.clear()
+                await arrived.wait()
+
+
+def _report(label: str, sent: dict[bytes, float], seen: dict[bytes, float]) -> None:
+    latencies = sorted((seen[k] - sent[k]) * 1000 for k in sent if k in seen)
+    missing = len(sent) - len(latencies)
+    if missing:
+        print(f"  latency at {label} events/s: {missing} of {len(sent)} offers not delivered")
     if not latencies:
-        print("latency: no delivery observed")
         return
     p50 = latencies[len(latencies) // 2]
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
     print(
-        f"end-to-end latency at {rate:,} events/s offered ({len(latencies):,} offers after a "
-        f"{WARM_UP_S:.0f} s warm-up, through `mare worker`): p50 {p50:.1f} ms, p99 {p99:.1f} ms "
+        f"end-to-end latency at {label} events/s offered ({len(latencies):,} offers, through "
+        f"`mare worker`, after a warm-up): p50 {p50:.1f} ms, p99 {p99:.1f} ms "
         "(target p99 < 100 ms at 1,000 events/s)"
     )
 
@@ -319,7 +363,14 @@ def main() -> None:
         help="offered rates (events/s) for the latency runs, comma-separated",
     )
     parser.add_argument("--skip-throughput", action="store_true", help="latency only")
-    parser.add_argument("--latency-seconds", type=float, default=10.0)
+    parser.add_argument("--skip-latency", action="store_true", help="throughput only")
+    parser.add_argument("--latency-seconds", type=float, default=10.0, help="per rate")
+    parser.add_argument(
+        "--warm-up-seconds",
+        type=float,
+        default=5.0,
+        help="unreported warm-up at the highest rate before the latency runs",
+    )
     parser.add_argument("--kafka-version", default=os.environ.get("MARE_KAFKA_VERSION", "4.4.0"))
     args = parser.parse_args()
 
@@ -332,10 +383,13 @@ def main() -> None:
     with broker(args.kafka_version) as bootstrap, tempfile.TemporaryDirectory() as tmp:
         where = "external" if os.environ.get("MARE_KAFKA_BOOTSTRAP") else args.kafka_version
         print(f"broker: {bootstrap} (Kafka {where})")
+        rates = [int(r) for r in args.rates.split(",") if r]
+        if rates and not args.skip_latency:
+            asyncio.run(
+                latency(bootstrap, rates, args.latency_seconds, args.warm_up_seconds, Path(tmp))
+            )
         if not args.skip_throughput:
             asyncio.run(throughput(bootstrap, workload, args.rounds, Path(tmp)))
-        for rate in (int(r) for r in args.rates.split(",") if r):
-            asyncio.run(latency(bootstrap, workload, rate, args.latency_seconds, Path(tmp)))
 
 
 if __name__ == "__main__":

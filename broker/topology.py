@@ -12,12 +12,16 @@ topics for deduplication, SLA clocks and their state.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
-from functools import cache
+from functools import cache, wraps
+from typing import Any, TypeVar, cast
 
 from broker.regions import region_keys
+
+SpecMethod = TypeVar("SpecMethod", bound=Callable[..., "TopicSpec"])
 
 
 class Kind(StrEnum):
@@ -74,6 +78,21 @@ class TopicSpec:
         return config
 
 
+def _built_once(method: SpecMethod) -> SpecMethod:
+    """A topic's spec depends only on the namespace and the arguments: built once each
+    (every processed event asks for the topics it writes)."""
+
+    @cache
+    def build(namespace: str, *args: Any) -> TopicSpec:
+        return method(Topology(namespace), *args)
+
+    @wraps(method)
+    def spec(self: Topology, *args: Any) -> TopicSpec:
+        return build(self.namespace, *args)
+
+    return cast(SpecMethod, spec)
+
+
 @dataclass(frozen=True)
 class Topology:
     """The network's topics under one namespace (``mare`` in production).
@@ -84,6 +103,7 @@ class Topology:
 
     namespace: str = "mare"
 
+    @_built_once
     def inbound(self, region: str, kind: Kind) -> TopicSpec:
         return TopicSpec(
             f"{self.namespace}.{region}.{kind}.in",
@@ -93,6 +113,7 @@ class Topology:
             retention=INBOUND_RETENTION,
         )
 
+    @_built_once
     def outbound(self, region: str, kind: Kind) -> TopicSpec:
         if kind == Kind.ACK:
             return self.acks_out(region)
@@ -104,6 +125,7 @@ class Topology:
             retention=INBOUND_RETENTION,
         )
 
+    @_built_once
     def acks_out(self, region: str) -> TopicSpec:
         return TopicSpec(
             f"{self.namespace}.{region}.ack.out",
@@ -114,6 +136,7 @@ class Topology:
         )
 
     @property
+    @_built_once
     def deadletter(self) -> TopicSpec:
         return TopicSpec(
             f"{self.namespace}.deadletter",
@@ -124,6 +147,7 @@ class Topology:
         )
 
     @property
+    @_built_once
     def seen_events(self) -> TopicSpec:
         return TopicSpec(
             f"{self.namespace}.internal.seen-events",
@@ -137,6 +161,7 @@ class Topology:
         )
 
     @property
+    @_built_once
     def sla_input(self) -> TopicSpec:
         return TopicSpec(
             f"{self.namespace}.internal.sla",
@@ -148,6 +173,7 @@ class Topology:
         )
 
     @property
+    @_built_once
     def sla_state(self) -> TopicSpec:
         return TopicSpec(
             f"{self.namespace}.internal.sla-state",
@@ -160,6 +186,7 @@ class Topology:
         )
 
     @property
+    @_built_once
     def operator_alerts(self) -> TopicSpec:
         return TopicSpec(
             f"{self.namespace}.operator.alerts",
