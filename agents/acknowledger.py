@@ -310,7 +310,10 @@ class AcknowledgerHandler:
     def __init__(self, topology: Topology, codec: Codec, clock: Clock) -> None:
         self.topology, self.codec, self.clock = topology, codec, clock
         self.encoder = OutgoingEncoder(codec)
-        self.subjects: dict[str, SubjectRecord] = {}
+        # Subjects are kept as their changelog JSON and parsed when used: live models would be
+        # objects the garbage collector walks on every full collection, and a network tracks
+        # every offer of the last weeks.
+        self.subjects: dict[str, bytes] = {}
         self._due: list[tuple[datetime, str]] = []
 
     def reset(self) -> None:
@@ -320,12 +323,16 @@ class AcknowledgerHandler:
         if value is None:
             self.subjects.pop(key, None)
             return
-        self._keep(SubjectRecord.model_validate_json(value))
+        self._keep(SubjectRecord.model_validate_json(value), value)
 
-    def _keep(self, record: SubjectRecord) -> None:
-        self.subjects[record.key] = record
+    def _keep(self, record: SubjectRecord, encoded: bytes) -> None:
+        self.subjects[record.key] = encoded
         if (due := record.next_deadline()) is not None:
             heapq.heappush(self._due, (due, record.key))
+
+    def subject(self, key: str) -> SubjectRecord | None:
+        encoded = self.subjects.get(key)
+        return None if encoded is None else SubjectRecord.model_validate_json(encoded)
 
     def process(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> BatchOutput:
         output = BatchOutput()
@@ -355,7 +362,7 @@ class AcknowledgerHandler:
         key: str,
         output: BatchOutput,
     ) -> None:
-        current = self.subjects.get(key)
+        current = self.subject(key)
         try:
             updated, relays = on_agency_ack(current, ack)
         except SubjectUnknown as error:
@@ -372,7 +379,7 @@ class AcknowledgerHandler:
     def _notice(self, notice: DeliveryNotice, output: BatchOutput) -> None:
         self.clock.observe(notice.occurred_at)
         key = subject_key(notice.kind, notice.subject_id)
-        current = self.subjects.get(key)
+        current = self.subject(key)
         updated = on_delivery_notice(current, notice)
         if updated != current:
             self._store(updated, output)
@@ -381,7 +388,7 @@ class AcknowledgerHandler:
         now = self.clock.now()
         while self._due and self._due[0][0] < now:
             _, key = heapq.heappop(self._due)
-            record = self.subjects.get(key)
+            record = self.subject(key)
             if record is None:
                 continue
             updated, found = breaches(record, now)
@@ -398,8 +405,9 @@ class AcknowledgerHandler:
                 self._store(updated, output)
 
     def _store(self, record: SubjectRecord, output: BatchOutput) -> None:
-        self._keep(record)
-        output.state.append((record.key, record.model_dump_json().encode()))
+        encoded = record.model_dump_json().encode()
+        self._keep(record, encoded)
+        output.state.append((record.key, encoded))
 
     def _send(
         self,

@@ -10,7 +10,7 @@ extra topic hop just to translate.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -100,11 +100,32 @@ class PipelineResult:
     error_code: str | None = None
 
 
+class SeenEvents(Container[UUID]):
+    """The event ids processed, kept as 128-bit integers.
+
+    A set of UUID objects would be one object per event for the garbage collector to walk on
+    every full collection, and the network remembers 90 days of events; integers are not
+    tracked by it.
+    """
+
+    def __init__(self) -> None:
+        self._ids: set[int] = set()
+
+    def __contains__(self, event_id: object) -> bool:
+        return isinstance(event_id, UUID) and event_id.int in self._ids
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def add(self, event_id: UUID) -> None:
+        self._ids.add(event_id.int)
+
+
 @dataclass
 class NetworkMemory:
     """What the pipeline remembers: event ids processed, and where each offer was published."""
 
-    seen: set[UUID] = field(default_factory=set)
+    seen: SeenEvents = field(default_factory=SeenEvents)
     offer_owner: dict[str, str] = field(default_factory=dict)
 
     def apply(self, key: str, value: str) -> None:

@@ -280,3 +280,14 @@ def test_confluent_framed_events_are_accepted_once_their_schema_id_is_registered
         handle(on_topic("mare.paca.offer.in", framed), CTX, NetworkMemory(), CLOCK).error_code
         == "SCHEMA_UNKNOWN"
     )
+
+
+def test_remembered_event_ids_are_found_again_and_nothing_else() -> None:
+    memory = NetworkMemory()
+    offer = an_offer()
+    memory.apply(f"seen:{offer.event_id}", "1")
+
+    assert offer.event_id in memory.seen
+    assert an_offer().event_id not in memory.seen
+    assert str(offer.event_id) not in memory.seen  # ids are UUIDs, never their text
+    assert len(memory.seen) == 1
