@@ -111,7 +111,7 @@ async def preload(settings: Settings, bootstrap: str, workload: Workload) -> Top
 
 
 async def drop_namespace(bootstrap: str, topology: Topology) -> None:
-    """Delete a round's topics, so every round starts on the same broker state."""
+    """Delete the topics of a namespace the benchmark is done with."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
@@ -119,7 +119,6 @@ async def drop_namespace(bootstrap: str, topology: Topology) -> None:
         await admin.delete_topics(names)
     finally:
         await admin.close()
-    await asyncio.sleep(2.0)  # the broker deletes the logs in the background
 
 
 async def plain_round(bootstrap: str, topology: Topology, total: int) -> float:
@@ -201,18 +200,24 @@ async def _still_running(task: asyncio.Task[None]) -> None:
 async def throughput(bootstrap: str, workload: Workload, rounds: int, tmp: Path) -> None:
     total = len(workload.items)
     plain, piped, sends = [], [], 0
+    # Every round has topics of its own, dropped only after the last round: the broker
+    # deletes a dropped topic's files a minute later (file.delete.delay.ms), which would
+    # slow whichever round runs then.
+    topologies = []
     for round_no in range(1, rounds + 1):
         namespace = f"bench{uuid.uuid4().hex[:8]}"
         settings = settings_for(bootstrap, namespace, tmp / namespace)
         topology = await preload(settings, bootstrap, workload)
+        topologies.append(topology)
         plain.append(await plain_round(bootstrap, topology, total))
         rate, sends = await pipeline_round(settings, bootstrap, total)
         piped.append(rate)
-        await drop_namespace(bootstrap, topology)
         print(
             f"  round {round_no}: plain {plain[-1]:>9,.0f} rec/s   "
             f"pipeline {piped[-1]:>9,.0f} events/s   ratio {piped[-1] / plain[-1]:.3f}"
         )
+    for topology in topologies:
+        await drop_namespace(bootstrap, topology)
     p, q = statistics.median(plain), statistics.median(piped)
     print(f"plain aiokafka loop (raw ceiling): {p:,.0f} records/s (median of {rounds})")
     print(
