@@ -1,16 +1,18 @@
-"""Latency and throughput of the network's throughput path, beside a plain aiokafka loop.
+"""Throughput and latency of the network's throughput path, beside a plain aiokafka loop.
 
-First, end-to-end latency at fixed offered rates through a real ``mare worker`` process: from
-the partner's send to the first localized delivery read by a read_committed consumer, after
-an unreported warm-up at the highest rate (a new worker, a broker whose JVM still compiles).
-
-Then throughput. Both loops run on the same broker over the same records, in interleaved
+First throughput: both loops run on the same broker over the same records, in interleaved
 rounds, in this process:
 
 - **plain**: the raw ceiling, a plain aiokafka consume-and-produce loop (``getmany`` → Avro
   decode → change a field → Avro encode → send, one flush per batch, acks=all, idempotent);
 - **pipeline**: ingest → route → translate → deliver + acknowledge, the network's transactional
   loop (one Kafka transaction per batch, validation, dedupe, fan-out to every destination).
+
+Then end-to-end latency at fixed offered rates through one real ``mare worker`` process: from
+the partner's send to the first localized delivery read by a read_committed consumer, after
+an unreported warm-up at the highest rate. The first seconds of a new worker, and of a broker
+whose JVM is still compiling, measure start-up, not the network: a freshly started broker
+answers several times slower than one that has carried traffic for a few minutes.
 
     python bench/pipeline.py                        # managed Kafka 4.4.0
     MARE_KAFKA_BOOTSTRAP=host:9092 python bench/pipeline.py --events 50000
@@ -373,7 +375,7 @@ def main() -> None:
     parser.add_argument(
         "--warm-up-seconds",
         type=float,
-        default=5.0,
+        default=10.0,
         help="unreported warm-up at the highest rate before the latency runs",
     )
     parser.add_argument("--kafka-version", default=os.environ.get("MARE_KAFKA_VERSION", "4.4.0"))
@@ -388,13 +390,13 @@ def main() -> None:
     with broker(args.kafka_version) as bootstrap, tempfile.TemporaryDirectory() as tmp:
         where = "external" if os.environ.get("MARE_KAFKA_BOOTSTRAP") else args.kafka_version
         print(f"broker: {bootstrap} (Kafka {where})")
+        if not args.skip_throughput:
+            asyncio.run(throughput(bootstrap, workload, args.rounds, Path(tmp)))
         rates = [int(r) for r in args.rates.split(",") if r]
         if rates and not args.skip_latency:
             asyncio.run(
                 latency(bootstrap, rates, args.latency_seconds, args.warm_up_seconds, Path(tmp))
             )
-        if not args.skip_throughput:
-            asyncio.run(throughput(bootstrap, workload, args.rounds, Path(tmp)))
 
 
 if __name__ == "__main__":
