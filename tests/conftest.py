@@ -31,6 +31,22 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"kafka: managed Apache Kafka {kafka_version()} (MARE_KAFKA_VERSION)"
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Refuse a test without the unit or integration mark: `make test` runs each mark in its
+    own step, so an unmarked test would silently run in neither."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if not {"unit", "integration"} & {mark.name for mark in item.iter_markers()}
+    ]
+    if unmarked:
+        raise pytest.UsageError(
+            f"{len(unmarked)} tests have neither the unit nor the integration mark: "
+            + ", ".join(unmarked[:5])
+        )
+
+
 @pytest.fixture(scope="session")
 def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Bootstrap servers of the session's real Kafka broker."""

@@ -5,10 +5,13 @@ from __future__ import annotations
 import pickle
 import uuid
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from broker import ids
+
+pytestmark = pytest.mark.unit
 
 
 @given(namespace=st.uuids(), name=st.text())
