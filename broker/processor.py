@@ -99,7 +99,11 @@ class _RestoreOnAssign(ConsumerRebalanceListener):  # type: ignore[misc]
 
 
 class TransactionalLoop:
-    """Run a handler over ``topics`` as consumer group ``group_id``, one transaction a batch."""
+    """Run a handler over ``topics`` as consumer group ``group_id``, one transaction a batch.
+
+    ``commit_interval_s`` is the shortest time between two batches (0: as soon as records
+    arrive); ``slice_size`` how many records are decided between two yields to the event loop.
+    """
 
     def __init__(
         self,
