@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Container
 from dataclasses import dataclass
+from typing import NamedTuple
 from uuid import UUID
 
 from broker.cloudevents import parse_headers
@@ -36,9 +37,8 @@ EXPECTED_TYPES: dict[Kind, type[InboundEvent]] = {
 }
 
 
-@dataclass(frozen=True)
-class InboundRecord:
-    """One consumed Kafka record, as the shell read it."""
+class InboundRecord(NamedTuple):
+    """One consumed Kafka record, as the shell read it (a tuple: one per record)."""
 
     topic: str
     partition: int

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 from uuid import UUID
 
 import faust
@@ -82,9 +82,9 @@ _SUBJECT_FIELDS = {
 }
 
 
-@dataclass(frozen=True)
-class Emit:
-    """One event to send: where, under which key, with which extra headers."""
+class Emit(NamedTuple):
+    """One event to send: where, under which key, with which extra headers (a tuple: an
+    event emits several)."""
 
     topic: str
     key: str
@@ -208,13 +208,14 @@ def _accept(
             Emit(acks_out, subject_id, network_ack(event, AckStatus.DELIVERED, destination, now))
         )
     if destinations:
-        notice = DeliveryNotice(
+        # Internal, and built from a validated event and the network's own values.
+        notice = DeliveryNotice.model_construct(
             kind=kind,
             subject_id=subject_id,
             origin_region=event.source_region,
             original_event_id=event.event_id,
             published_at=event.occurred_at,
-            destinations=destinations,
+            destinations=tuple(destinations),
             occurred_at=now,
         )
         emits.append(Emit(ctx.topology.sla_input.name, subject_key(kind, subject_id), notice))
@@ -396,9 +397,9 @@ class PipelineHandler:
                 else:
                     payload = encoder.encode(emit.event, body)
                     headers = encoder.headers(emit.event)
-                output.sends.append(
-                    Send(emit.topic, emit.key.encode(), payload, (*headers, *emit.headers))
-                )
+                if emit.headers:
+                    headers = (*headers, *emit.headers)
+                output.sends.append(Send(emit.topic, emit.key.encode(), payload, headers))
             self.counts[result.outcome] += 1
             if result.outcome != "accepted":
                 region = self.ctx.topology.region_of_topic(raw.topic)
