@@ -34,6 +34,7 @@ pytestmark = pytest.mark.unit
 
 CODEC = Codec.default()
 CTX = PipelineContext(Topology("mare"), CODEC, shipped_rules(), localize)
+ACK_ENCODER = OutgoingEncoder(CODEC)  # shared by the examples below: its kept groups are reused
 
 
 def emitted(event: WireModel, topic: str) -> list[tuple[WireModel, bytes | None]]:
@@ -101,7 +102,7 @@ def test_breaches_dead_letters_and_agency_acks_are_encoded_as_the_codec_encodes_
 def test_acknowledgements_share_encoded_groups_without_mixing_their_values(
     status: AckStatus, region: str, minutes: int, deadline: bool, reason: str | None
 ) -> None:
-    encoder = ACK_ENCODER  # one encoder for every example: its kept groups are exercised
+    encoder = ACK_ENCODER
     fields: dict[str, Any] = {
         "status": status,
         "region": region,
@@ -119,9 +120,6 @@ def test_acknowledgements_share_encoded_groups_without_mixing_their_values(
     ack = an_ack(**fields)
 
     assert encoder.encode(ack) == CODEC.encode(ack)
-
-
-ACK_ENCODER = OutgoingEncoder(CODEC)
 
 
 def test_groups_must_cover_the_fields_in_schema_order() -> None:
