@@ -199,12 +199,13 @@ async def _still_running(task: asyncio.Task[None]) -> None:
         raise RuntimeError("the pipeline loop stopped")
 
 
-async def throughput(bootstrap: str, workload: Workload, rounds: int, tmp: Path) -> None:
+async def throughput(bootstrap: str, workload: Workload, rounds: int, tmp: Path) -> list[Topology]:
+    """Interleaved rounds of both loops; prints the figures, returns the rounds' topologies."""
     total = len(workload.items)
     plain, piped, sends = [], [], 0
-    # Every round has topics of its own, dropped only after the last round: the broker
-    # deletes a dropped topic's files a minute later (file.delete.delay.ms), which would
-    # slow whichever round runs then.
+    # Every round has topics of its own, dropped only once everything is measured: the broker
+    # deletes a dropped topic's files a minute later (file.delete.delay.ms), which would slow
+    # whatever runs then.
     topologies = []
     for round_no in range(1, rounds + 1):
         namespace = f"bench{uuid.uuid4().hex[:8]}"
@@ -218,8 +219,6 @@ async def throughput(bootstrap: str, workload: Workload, rounds: int, tmp: Path)
             f"  round {round_no}: plain {plain[-1]:>9,.0f} rec/s   "
             f"pipeline {piped[-1]:>9,.0f} events/s   ratio {piped[-1] / plain[-1]:.3f}"
         )
-    for topology in topologies:
-        await drop_namespace(bootstrap, topology)
     p, q = statistics.median(plain), statistics.median(piped)
     print(f"plain aiokafka loop (raw ceiling): {p:,.0f} records/s (median of {rounds})")
     print(
@@ -227,6 +226,12 @@ async def throughput(bootstrap: str, workload: Workload, rounds: int, tmp: Path)
         f"(median of {rounds}; {sends / total:.1f} records written per input event)"
     )
     print(f"ratio pipeline / plain: {q / p:.3f}  (target >= 0.25)")
+    return topologies
+
+
+async def drop_namespaces(bootstrap: str, topologies: list[Topology]) -> None:
+    for topology in topologies:
+        await drop_namespace(bootstrap, topology)
 
 
 async def latency(
@@ -249,6 +254,10 @@ async def latency(
     # Offers to at least one other region; 60 % of a workload are offers.
     workload = build_workload(int(needed / 0.55) + 100, seed=11)
     offers = [item for item in workload.items if item.kind == "offer" and item.fan_out > 0]
+    # This process plays the partners: what the throughput rounds left behind, and the
+    # offers, must not cost it garbage-collector pauses that would count as latency.
+    gc.collect()
+    gc.freeze()
     worker = MareProcess(
         ["worker"], mare_env(settings, MARE_LOG_LEVEL="info", MARE_LOG_FORMAT="json")
     )
@@ -390,13 +399,15 @@ def main() -> None:
     with broker(args.kafka_version) as bootstrap, tempfile.TemporaryDirectory() as tmp:
         where = "external" if os.environ.get("MARE_KAFKA_BOOTSTRAP") else args.kafka_version
         print(f"broker: {bootstrap} (Kafka {where})")
+        measured: list[Topology] = []
         if not args.skip_throughput:
-            asyncio.run(throughput(bootstrap, workload, args.rounds, Path(tmp)))
+            measured = asyncio.run(throughput(bootstrap, workload, args.rounds, Path(tmp)))
         rates = [int(r) for r in args.rates.split(",") if r]
         if rates and not args.skip_latency:
             asyncio.run(
                 latency(bootstrap, rates, args.latency_seconds, args.warm_up_seconds, Path(tmp))
             )
+        asyncio.run(drop_namespaces(bootstrap, measured))
 
 
 if __name__ == "__main__":
