@@ -36,6 +36,7 @@ from pathlib import Path
 import structlog
 
 from broker.errors import KafkaPrerequisiteMissing, KafkaStartFailed
+from broker.settings import QUICK_JIT
 
 log = structlog.get_logger(__name__)
 
@@ -322,6 +323,7 @@ class LocalKafka:
     cache_dir: Path
     nodes: int = 1
     heap: str = "512m"
+    jvm_options: tuple[str, ...] = tuple(QUICK_JIT.split())
     detach: bool = False
     ready_timeout_s: float = 90.0
     _procs: list[subprocess.Popen[bytes]] = field(default_factory=list, repr=False)
@@ -528,6 +530,7 @@ class LocalKafka:
             f"-Xmx{self.heap}",
             f"-Xms{self.heap}",
             "-XX:+UseG1GC",
+            *self.jvm_options,
             "-Djava.awt.headless=true",
             f"-Dkafka.logs.dir={node_dir}",
             *self._log_flags(node),

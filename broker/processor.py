@@ -27,12 +27,12 @@ from aiokafka import (
     ConsumerRebalanceListener,
     TopicPartition,
 )
-from aiokafka.partitioner import murmur2
 from aiokafka.producer import sender as aiokafka_sender
 from aiokafka.producer.message_accumulator import BatchBuilder
 from aiokafka.structs import ConsumerRecord, OffsetAndMetadata
 
 from broker import kafka_clients
+from broker.partitioning import murmur2
 from broker.settings import Settings
 
 log = structlog.get_logger(__name__)

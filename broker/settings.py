@@ -12,6 +12,11 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# The managed broker compiles with C1 only. Measured on the project's 2-core machines: with
+# the JVM's default tiered compilation, C2 took 43 % of the broker's CPU over its first five
+# minutes, and a transaction cost 14.7 ms of broker CPU; C1 only: 5 ms.
+QUICK_JIT = "-XX:TieredStopAtLevel=1"
+
 SUPPORTED_KAFKA_VERSIONS = ("4.4.0", "3.9.2")
 
 
@@ -51,6 +56,10 @@ class Settings(BaseSettings):
         default="4.4.0", description="Apache Kafka version of the managed broker."
     )
     kafka_heap: str = Field(default="512m", description="-Xmx of each managed broker JVM.")
+    kafka_jvm_options: str = Field(
+        default=QUICK_JIT,
+        description="Further JVM options of each managed broker, space-separated.",
+    )
 
     log_format: Literal["json", "console"] = "console"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
