@@ -51,7 +51,7 @@ from broker.codec import Codec
 from broker.local_kafka import LocalKafka
 from broker.logs import configure_logging
 from broker.settings import Settings
-from broker.topology import Topology
+from broker.topology import DELIVERED_KINDS, Topology
 from broker.worker import create_all_topics
 
 CODEC = Codec.default()
@@ -251,11 +251,12 @@ async def latency(
     topology = Topology(namespace)
     phases = [("warm-up", max(rates), warm_up_s)] + [(f"{r:,}", r, seconds) for r in rates]
     needed = sum(int(rate * secs) for _, rate, secs in phases)
-    # Offers to at least one other region; 60 % of a workload are offers.
-    workload = build_workload(int(needed / 0.55) + 100, seed=11)
-    offers = [item for item in workload.items if item.kind == "offer" and item.fan_out > 0]
+    # The throughput rounds' mix of offers, referrals and mobility requests, each with at
+    # least one destination region, so each has a first delivery to time.
+    workload = build_workload(needed + 100, seed=11)
+    events = [item for item in workload.items if item.fan_out > 0]
     # This process plays the partners: what the throughput rounds left behind, and the
-    # offers, must not cost it garbage-collector pauses that would count as latency.
+    # events, must not cost it garbage-collector pauses that would count as latency.
     gc.collect()
     gc.freeze()
     worker = MareProcess(
@@ -266,7 +267,11 @@ async def latency(
     try:
         await asyncio.to_thread(_wait_loops, worker)
         consumer = AIOKafkaConsumer(
-            *[topology.outbound(r, "offer").name for r in workload.regions],  # type: ignore[arg-type]
+            *[
+                topology.outbound(region, kind).name
+                for region in workload.regions
+                for kind in DELIVERED_KINDS
+            ],
             bootstrap_servers=bootstrap,
             auto_offset_reset="latest",
             isolation_level="read_committed",
@@ -294,9 +299,9 @@ async def latency(
         try:
             position = 0
             for label, rate, secs in phases:
-                phase = offers[position : position + int(rate * secs)]
+                phase = events[position : position + int(rate * secs)]
                 position += len(phase)
-                sent = await _offer_at_rate(producer, topology, phase, rate)
+                sent = await _publish_at_rate(producer, topology, phase, rate)
                 await _until_seen(sent, seen, arrived, timeout_s=60.0)
                 if label != "warm-up":
                     _report(label, sent, seen)
@@ -310,13 +315,13 @@ async def latency(
         await drop_namespace(bootstrap, topology)
 
 
-async def _offer_at_rate(
-    producer: AIOKafkaProducer, topology: Topology, offers: list[Any], rate: int
+async def _publish_at_rate(
+    producer: AIOKafkaProducer, topology: Topology, events: list[Any], rate: int
 ) -> dict[bytes, float]:
-    """Publish offers one by one at ``rate`` per second, as a partner would; send times."""
+    """Publish events one by one at ``rate`` per second, as partners would; send times."""
     sent: dict[bytes, float] = {}
     start = time.perf_counter()
-    for i, item in enumerate(offers):
+    for i, item in enumerate(events):
         due = start + i / rate
         if (pause := due - time.perf_counter()) > 0:
             await asyncio.sleep(pause)
@@ -331,7 +336,7 @@ async def _offer_at_rate(
 async def _until_seen(
     sent: dict[bytes, float], seen: dict[bytes, float], arrived: asyncio.Event, timeout_s: float
 ) -> None:
-    """Until every sent offer was delivered (``arrived`` is set on each delivery read), or
+    """Until every sent event was delivered (``arrived`` is set on each delivery read), or
     the timeout."""
     with contextlib.suppress(TimeoutError):
         async with asyncio.timeout(timeout_s):
@@ -344,13 +349,13 @@ def _report(label: str, sent: dict[bytes, float], seen: dict[bytes, float]) -> N
     latencies = sorted((seen[k] - sent[k]) * 1000 for k in sent if k in seen)
     missing = len(sent) - len(latencies)
     if missing:
-        print(f"  latency at {label} events/s: {missing} of {len(sent)} offers not delivered")
+        print(f"  latency at {label} events/s: {missing} of {len(sent)} events not delivered")
     if not latencies:
         return
     p50 = latencies[len(latencies) // 2]
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
     print(
-        f"end-to-end latency at {label} events/s offered ({len(latencies):,} offers, through "
+        f"end-to-end latency at {label} events/s offered ({len(latencies):,} events, through "
         f"`mare worker`, after a warm-up): p50 {p50:.1f} ms, p99 {p99:.1f} ms "
         "(target p99 < 100 ms at 1,000 events/s)"
     )

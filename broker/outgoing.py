@@ -94,7 +94,9 @@ class OutgoingEncoder:
         self._types: dict[type[WireModel], bytes] = {}
         self._envelopes: dict[str, SplicedRecord] = {}
         self._localizations: dict[str, Any] = {}
-        self._encoded_localizations: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        self._encoded_localizations: OrderedDict[tuple[Any, ...], tuple[bytes, Any]] = (
+            OrderedDict()
+        )
         acks = codec.current["Acknowledgement"]
         self._ack_header = acks.header
         self._acks = SplicedRecord(acks.schema, _ACK_GROUPS)
@@ -166,26 +168,34 @@ class OutgoingEncoder:
         original = delivery.original
         if original_body is None:
             original_body = self.codec.encode(original)[10:]
-        out = io.BytesIO()
-        out.write(self.codec.current[type_name].header)
-        out.write(self._envelopes[type_name].encode(delivery.__dict__))
-        out.write(self._localization_bytes(type_name, delivery))
-        out.write(original_body)
-        return out.getvalue()
+        return b"".join(
+            (
+                self.codec.current[type_name].header,
+                self._envelopes[type_name].encode(delivery.__dict__),
+                self._localization_bytes(type_name, delivery),
+                original_body,
+            )
+        )
 
     def _localization_bytes(self, type_name: str, delivery: Delivery) -> bytes:
-        """The encoded localization array; the same few views recur, so they are kept."""
-        key = (type_name, *delivery.localization)
+        """The encoded localization array; the same few views recur, so they are kept.
+
+        Kept by the identity of its entries, which the translator's caches hand out again for
+        the same codes: hashing the entries' values cost more than encoding hits saved. Each
+        kept encoding holds its entries, so no identity is reused while it is kept.
+        """
+        fields = tuple(delivery.localization)
+        key = (type_name, *map(id, fields))
         cached = self._encoded_localizations.get(key)
         if cached is None:
             out = io.BytesIO()
-            items = [field.__dict__ for field in delivery.localization]
+            items = [field.__dict__ for field in fields]
             schemaless_writer(out, self._localizations[type_name], items)
-            cached = out.getvalue()
+            cached = (out.getvalue(), fields)
             self._encoded_localizations[key] = cached
             if len(self._encoded_localizations) > _LOCALIZATIONS_KEPT:
                 self._encoded_localizations.popitem(last=False)
-        return cached
+        return cached[0]
 
 
 Reuse = Literal["reuse", "each", "uuid"]
@@ -229,13 +239,15 @@ class SplicedRecord:
             self._groups.append((itemgetter(*names), how, parsed, {}))
 
     def encode(self, values: Mapping[str, Any]) -> bytes:
-        out = io.BytesIO()
+        parts = []
         for values_of, how, parsed, kept in self._groups:
             if how == "uuid":
-                out.write(_UUID_TEXT_LENGTH)
-                out.write(uuid_bytes(values_of(values)))
+                parts.append(_UUID_TEXT_LENGTH)
+                parts.append(uuid_bytes(values_of(values)))
             elif how == "each":
-                schemaless_writer(out, parsed, values)
+                part = io.BytesIO()
+                schemaless_writer(part, parsed, values)
+                parts.append(part.getvalue())
             else:
                 key = values_of(values)
                 encoded = kept.get(key)
@@ -246,5 +258,5 @@ class SplicedRecord:
                     if len(kept) >= self._kept:
                         kept.clear()
                     kept[key] = encoded
-                out.write(encoded)
-        return out.getvalue()
+                parts.append(encoded)
+        return b"".join(parts)

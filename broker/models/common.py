@@ -269,9 +269,10 @@ class DomainModel(BaseModel):
         models do not use: every field must be given. A network event fans out to several
         records, so this runs thousands of times a second; tests validate what it builds.
         """
-        missing = cls.__pydantic_fields__.keys() - fields.keys()
-        if missing:
-            raise TypeError(f"{cls.__name__}.from_trusted without {sorted(missing)}")
+        if fields.keys() != cls.__pydantic_fields__.keys():
+            missing = sorted(cls.__pydantic_fields__.keys() - fields.keys())
+            unknown = sorted(fields.keys() - cls.__pydantic_fields__.keys())
+            raise TypeError(f"{cls.__name__}.from_trusted without {missing}, with {unknown}")
         instance = cls.__new__(cls)
         object.__setattr__(instance, "__dict__", fields)
         object.__setattr__(instance, "__pydantic_fields_set__", set(fields))
