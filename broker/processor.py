@@ -44,6 +44,13 @@ log = structlog.get_logger(__name__)
 aiokafka_sender.BACKOFF_OVERRIDE = 0.002
 
 
+def _next_offsets(
+    batch: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]],
+) -> dict[TopicPartition, OffsetAndMetadata]:
+    """The offsets to commit once a batch's outputs are committed: after its last records."""
+    return {tp: OffsetAndMetadata(rs[-1].offset + 1, "") for tp, rs in batch.items() if rs}
+
+
 class Send(NamedTuple):
     """One record to produce inside the batch's transaction (a tuple: there are many)."""
 
@@ -95,6 +102,7 @@ class _RestoreOnAssign(ConsumerRebalanceListener):  # type: ignore[misc]
         await self._loop.settle()
 
     async def on_partitions_assigned(self, assigned: object) -> None:
+        self._loop._assignments += 1
         await self._loop.restore_state()
 
 
@@ -131,6 +139,7 @@ class TransactionalLoop:
         self.stats = LoopStats()
         self.ready = asyncio.Event()
         self._committing: asyncio.Task[None] | None = None
+        self._assignments = 0  # partition assignments so far: a rebalance changes it
         self._stopping = False
         self._log = log.bind(loop=name)
 
@@ -271,8 +280,11 @@ class TransactionalLoop:
 
         Transactions stay strictly in order: batch N+1's begins only after batch N's commit
         succeeded. Deciding yields to the event loop between slices, so the bytes of the
-        transaction in flight keep moving; if a commit fails, the decided-but-unsent batch is
-        dropped with the loop, and the restart rebuilds the state from the changelog.
+        transaction in flight keep moving. The consumer keeps fetching meanwhile, and what
+        arrived while batch N committed joins batch N+1 before it starts: a record waits for
+        at most the transaction in flight, then its own. If a commit fails, the
+        decided-but-unsent batch is dropped with the loop, and the restart rebuilds the state
+        from the changelog.
         """
         clock = asyncio.get_running_loop().time
         idle_since = last_batch = clock()
@@ -281,21 +293,14 @@ class TransactionalLoop:
             while not self._stopping:
                 if (wait := last_batch + self.commit_interval_s - clock()) > 0:
                     await asyncio.sleep(wait)
-                if paused := consumer.paused():
-                    consumer.resume(*paused)
                 batch = await consumer.getmany(timeout_ms=self.poll_ms, max_records=self.max_batch)
                 if consumer.assignment() and not self.ready.is_set():
                     self.ready.set()
                     self._log.info("loop_ready", partitions=len(consumer.assignment()))
                 records = [r for rs in batch.values() for r in rs]
-                now = asyncio.get_running_loop().time()
+                now = clock()
                 if records:
                     last_batch = now
-                    if len(records) < self.max_batch:
-                        # Caught up: fetch again when the next batch is wanted, not while this
-                        # one is decided. Records fetched now would wait for the next batch
-                        # anyway; fetched then, the batch holds everything that arrived.
-                        consumer.pause(*consumer.assignment())
                     output = await self._decide(records)
                 elif now - idle_since >= self.idle_every_s:
                     idle_since = now
@@ -303,12 +308,25 @@ class TransactionalLoop:
                     output = self.handler.idle()
                 else:
                     continue
+                offsets = _next_offsets(batch)
+                if self._committing is not None:
+                    assignment = self._assignments
+                    await self.settle()
+                    room = self.max_batch - len(records)
+                    arrived = await consumer.getmany(timeout_ms=0, max_records=max(1, room))
+                    if self._assignments != assignment:
+                        # A rebalance restored the state and rewound the consumer to the
+                        # committed offsets: what was decided before it is decided again.
+                        continue
+                    more = [r for rs in arrived.values() for r in rs]
+                    if more:
+                        extra = await self._decide(more)
+                        output.sends += extra.sends
+                        output.state += extra.state
+                        offsets.update(_next_offsets(arrived))
+                        records += more
                 if not records and not output:
                     continue
-                offsets = {
-                    tp: OffsetAndMetadata(rs[-1].offset + 1, "") for tp, rs in batch.items() if rs
-                }
-                await self.settle()
                 self._committing = asyncio.create_task(
                     self._commit(producer, output, offsets, records)
                 )
