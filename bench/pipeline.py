@@ -46,6 +46,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from fastavro import schemaless_reader, schemaless_writer
 
 from agents.pipeline import pipeline_loop
+from bench.cpu import own_cpu_s, process_cpu_s
 from bench.workload import Workload, build_workload
 from broker.codec import Codec
 from broker.local_kafka import LocalKafka
@@ -58,16 +59,17 @@ CODEC = Codec.default()
 
 
 @contextmanager
-def broker(version: str) -> Iterator[str]:
+def broker(version: str) -> Iterator[tuple[str, int | None]]:
+    """Bootstrap servers, and the broker's pid when it runs here."""
     external = os.environ.get("MARE_KAFKA_BOOTSTRAP")
     if external:
-        yield external
+        yield external, None
         return
     with tempfile.TemporaryDirectory(prefix="mare-bench-") as data:
         kafka = LocalKafka(version, Path(data), Settings().cache_dir, heap="1g")
         kafka.start()
         try:
-            yield kafka.bootstrap
+            yield kafka.bootstrap, kafka.pids[0]
         finally:
             kafka.stop()
 
@@ -199,8 +201,14 @@ async def _still_running(task: asyncio.Task[None]) -> None:
         raise RuntimeError("the pipeline loop stopped")
 
 
-async def throughput(bootstrap: str, workload: Workload, rounds: int, tmp: Path) -> list[Topology]:
-    """Interleaved rounds of both loops; prints the figures, returns the rounds' topologies."""
+async def throughput(
+    bootstrap: str, broker_pid: int | None, workload: Workload, rounds: int, tmp: Path
+) -> list[Topology]:
+    """Interleaved rounds of both loops; prints the figures, returns the rounds' topologies.
+
+    Each round also prints the CPU each loop cost per input record: this process's (the
+    loop's Python) and the broker's.
+    """
     total = len(workload.items)
     plain, piped, sends = [], [], 0
     # Every round has topics of its own, dropped only once everything is measured: the broker
@@ -212,12 +220,19 @@ async def throughput(bootstrap: str, workload: Workload, rounds: int, tmp: Path)
         settings = settings_for(bootstrap, namespace, tmp / namespace)
         topology = await preload(settings, bootstrap, workload)
         topologies.append(topology)
+        cpu = [_cpu_of(broker_pid)]
         plain.append(await plain_round(bootstrap, topology, total))
+        cpu.append(_cpu_of(broker_pid))
         rate, sends = await pipeline_round(settings, bootstrap, total)
+        cpu.append(_cpu_of(broker_pid))
         piped.append(rate)
         print(
             f"  round {round_no}: plain {plain[-1]:>9,.0f} rec/s   "
             f"pipeline {piped[-1]:>9,.0f} events/s   ratio {piped[-1] / plain[-1]:.3f}"
+        )
+        print(
+            f"    CPU per input record: plain {_cpu_per(cpu[0], cpu[1], total)}, "
+            f"pipeline {_cpu_per(cpu[1], cpu[2], total)}"
         )
     p, q = statistics.median(plain), statistics.median(piped)
     print(f"plain aiokafka loop (raw ceiling): {p:,.0f} records/s (median of {rounds})")
@@ -232,13 +247,31 @@ async def throughput(bootstrap: str, workload: Workload, rounds: int, tmp: Path)
     return topologies
 
 
+def _cpu_of(broker_pid: int | None) -> tuple[float, float | None]:
+    return own_cpu_s(), None if broker_pid is None else process_cpu_s(broker_pid)
+
+
+def _cpu_per(
+    before: tuple[float, float | None], after: tuple[float, float | None], records: int
+) -> str:
+    loop = f"{(after[0] - before[0]) * 1e6 / records:.0f} µs in the loop"
+    if before[1] is None or after[1] is None:
+        return loop
+    return f"{loop} + {(after[1] - before[1]) * 1e6 / records:.0f} µs in the broker"
+
+
 async def drop_namespaces(bootstrap: str, topologies: list[Topology]) -> None:
     for topology in topologies:
         await drop_namespace(bootstrap, topology)
 
 
 async def latency(
-    bootstrap: str, rates: list[int], seconds: float, warm_up_s: float, tmp: Path
+    bootstrap: str,
+    broker_pid: int | None,
+    rates: list[int],
+    seconds: float,
+    warm_up_s: float,
+    tmp: Path,
 ) -> None:
     """Offered load at each rate through one real worker; delivery latency p50/p99.
 
@@ -304,10 +337,13 @@ async def latency(
             for label, rate, secs in phases:
                 phase = events[position : position + int(rate * secs)]
                 position += len(phase)
+                before = _cpu_now(worker.proc.pid, broker_pid)
+                started = time.perf_counter()
                 sent = await _publish_at_rate(producer, topology, phase, rate)
                 await _until_seen(sent, seen, arrived, timeout_s=60.0)
                 if label != "warm-up":
                     _report(label, sent, seen)
+                    _report_cpu(before, _cpu_now(worker.proc.pid, broker_pid), started)
         finally:
             reading.cancel()
             await asyncio.gather(reading, return_exceptions=True)
@@ -364,6 +400,30 @@ def _report(label: str, sent: dict[bytes, float], seen: dict[bytes, float]) -> N
     )
 
 
+def _cpu_now(worker_pid: int, broker_pid: int | None) -> tuple[float, float | None, float]:
+    broker_s = None if broker_pid is None else process_cpu_s(broker_pid)
+    return process_cpu_s(worker_pid), broker_s, own_cpu_s()
+
+
+def _report_cpu(
+    before: tuple[float, float | None, float],
+    after: tuple[float, float | None, float],
+    started: float,
+) -> None:
+    """What each process used during the phase, in % of one vCPU: a latency figure on a
+    machine the three share means little without it."""
+    elapsed = time.perf_counter() - started
+    worker, broker_cpu, partners = (
+        None if b is None or a is None else (a - b) * 100 / elapsed
+        for b, a in zip(before, after, strict=True)
+    )
+    broker_text = "" if broker_cpu is None else f", broker {broker_cpu:.0f} %"
+    print(
+        f"  CPU during it, in % of one vCPU: worker {worker:.0f} %{broker_text}, "
+        f"the partners' producer and reader {partners:.0f} % ({os.cpu_count()} vCPUs)"
+    )
+
+
 def _wait_loops(worker: Any, timeout: float = 90.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -404,16 +464,28 @@ def main() -> None:
     print(f"workload: {workload.describe()}")
     gc.collect()
     gc.freeze()  # the workload is long-lived: keep it out of every collection
-    with broker(args.kafka_version) as bootstrap, tempfile.TemporaryDirectory() as tmp:
+    with (
+        broker(args.kafka_version) as (bootstrap, broker_pid),
+        tempfile.TemporaryDirectory() as tmp,
+    ):
         where = "external" if os.environ.get("MARE_KAFKA_BOOTSTRAP") else args.kafka_version
         print(f"broker: {bootstrap} (Kafka {where})")
         measured: list[Topology] = []
         if not args.skip_throughput:
-            measured = asyncio.run(throughput(bootstrap, workload, args.rounds, Path(tmp)))
+            measured = asyncio.run(
+                throughput(bootstrap, broker_pid, workload, args.rounds, Path(tmp))
+            )
         rates = [int(r) for r in args.rates.split(",") if r]
         if rates and not args.skip_latency:
             asyncio.run(
-                latency(bootstrap, rates, args.latency_seconds, args.warm_up_seconds, Path(tmp))
+                latency(
+                    bootstrap,
+                    broker_pid,
+                    rates,
+                    args.latency_seconds,
+                    args.warm_up_seconds,
+                    Path(tmp),
+                )
             )
         asyncio.run(drop_namespaces(bootstrap, measured))
 

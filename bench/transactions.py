@@ -28,23 +28,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
+from bench.cpu import own_cpu_s, process_cpu_s
 from broker import processor  # noqa: F401  (the network's transaction retry backoff)
 from broker.local_kafka import LocalKafka
 from broker.settings import Settings
 
 PARTITION_COUNTS = (1, 6, 20, 60)
 WARM_UP = 20
-
-
-def process_cpu_s(pid: int) -> float:
-    """User plus system CPU seconds of a process, from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def own_cpu_s() -> float:
-    times = os.times()
-    return times.user + times.system
 
 
 async def measure(
