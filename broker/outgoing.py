@@ -94,9 +94,7 @@ class OutgoingEncoder:
         self._types: dict[type[WireModel], bytes] = {}
         self._envelopes: dict[str, SplicedRecord] = {}
         self._localizations: dict[str, Any] = {}
-        self._encoded_localizations: OrderedDict[tuple[Any, ...], tuple[bytes, Any]] = (
-            OrderedDict()
-        )
+        self._encoded_localizations: OrderedDict[tuple[Any, ...], tuple[bytes, Any]] = OrderedDict()
         acks = codec.current["Acknowledgement"]
         self._ack_header = acks.header
         self._acks = SplicedRecord(acks.schema, _ACK_GROUPS)
