@@ -68,6 +68,10 @@ class BatchOutput:
     def __bool__(self) -> bool:
         return bool(self.sends or self.state)
 
+    def extend(self, other: BatchOutput) -> None:
+        self.sends += other.sends
+        self.state += other.state
+
 
 class BatchHandler(Protocol):
     """The decisions of one loop; the loop owns Kafka, the handler owns the logic."""
@@ -102,7 +106,6 @@ class _RestoreOnAssign(ConsumerRebalanceListener):  # type: ignore[misc]
         await self._loop.settle()
 
     async def on_partitions_assigned(self, assigned: object) -> None:
-        self._loop._assignments += 1
         await self._loop.restore_state()
 
 
@@ -139,7 +142,7 @@ class TransactionalLoop:
         self.stats = LoopStats()
         self.ready = asyncio.Event()
         self._committing: asyncio.Task[None] | None = None
-        self._assignments = 0  # partition assignments so far: a rebalance changes it
+        self.restorations = 0  # state rebuilds so far: each rebalance adds one
         self._stopping = False
         self._log = log.bind(loop=name)
 
@@ -150,6 +153,7 @@ class TransactionalLoop:
 
     async def restore_state(self) -> None:
         """Rebuild the handler's state from the whole committed changelog."""
+        self.restorations += 1
         self.handler.reset()
         if not self.state_topic:
             return
@@ -298,6 +302,7 @@ class TransactionalLoop:
                     self.ready.set()
                     self._log.info("loop_ready", partitions=len(consumer.assignment()))
                 records = [r for rs in batch.values() for r in rs]
+                restorations = self.restorations
                 now = clock()
                 if records:
                     last_batch = now
@@ -310,21 +315,17 @@ class TransactionalLoop:
                     continue
                 offsets = _next_offsets(batch)
                 if self._committing is not None:
-                    assignment = self._assignments
                     await self.settle()
                     room = self.max_batch - len(records)
                     arrived = await consumer.getmany(timeout_ms=0, max_records=max(1, room))
-                    if self._assignments != assignment:
-                        # A rebalance restored the state and rewound the consumer to the
-                        # committed offsets: what was decided before it is decided again.
-                        continue
-                    more = [r for rs in arrived.values() for r in rs]
-                    if more:
-                        extra = await self._decide(more)
-                        output.sends += extra.sends
-                        output.state += extra.state
+                    if more := [r for rs in arrived.values() for r in rs]:
+                        output.extend(await self._decide(more))
                         offsets.update(_next_offsets(arrived))
                         records += more
+                if self.restorations != restorations:
+                    # A rebalance while deciding restored the state and rewound the consumer
+                    # to the committed offsets: what was decided before it is decided again.
+                    continue
                 if not records and not output:
                     continue
                 self._committing = asyncio.create_task(
@@ -337,9 +338,7 @@ class TransactionalLoop:
         """Decide in slices, yielding between them so the transaction in flight moves on."""
         output = BatchOutput()
         for start in range(0, len(records), self.slice_size):
-            part = self.handler.process(records[start : start + self.slice_size])
-            output.sends += part.sends
-            output.state += part.state
+            output.extend(self.handler.process(records[start : start + self.slice_size]))
             await asyncio.sleep(0)
         return output
 
