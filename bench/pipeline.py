@@ -66,7 +66,10 @@ def broker(version: str) -> Iterator[tuple[str, int | None]]:
         yield external, None
         return
     with tempfile.TemporaryDirectory(prefix="mare-bench-") as data:
-        kafka = LocalKafka(version, Path(data), Settings().cache_dir, heap="1g")
+        settings = Settings()
+        kafka = LocalKafka(
+            version, Path(data), settings.cache_dir, heap="1g", jvm_options=settings.kafka_jvm_args
+        )
         kafka.start()
         try:
             yield kafka.bootstrap, kafka.pids[0]

@@ -113,7 +113,14 @@ def main() -> None:
     parser.add_argument("--kafka-version", default=os.environ.get("MARE_KAFKA_VERSION", "4.4.0"))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="mare-bench-") as data:
-        kafka = LocalKafka(args.kafka_version, Path(data), Settings().cache_dir, heap="1g")
+        settings = Settings()
+        kafka = LocalKafka(
+            args.kafka_version,
+            Path(data),
+            settings.cache_dir,
+            heap="1g",
+            jvm_options=settings.kafka_jvm_args,
+        )
         kafka.start()
         try:
             print(f"broker: {kafka.bootstrap} (Kafka {args.kafka_version}, pid {kafka.pids[0]})")

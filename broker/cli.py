@@ -58,7 +58,7 @@ def _managed(settings: Settings, nodes: int, detach: bool = False) -> LocalKafka
         settings.cache_dir,
         nodes=nodes,
         heap=settings.kafka_heap,
-        jvm_options=tuple(settings.kafka_jvm_options.split()),
+        jvm_options=settings.kafka_jvm_args,
         detach=detach,
     )
 

@@ -85,3 +85,8 @@ class Settings(BaseSettings):
         default="system",
         description="Clock of SLA deadlines: wall time, or the latest event time seen.",
     )
+
+    @property
+    def kafka_jvm_args(self) -> tuple[str, ...]:
+        """``kafka_jvm_options`` as the separate arguments the managed broker's JVM takes."""
+        return tuple(self.kafka_jvm_options.split())

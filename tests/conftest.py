@@ -54,8 +54,13 @@ def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if external:
         yield external
         return
+    settings = Settings()
     kafka = LocalKafka(
-        kafka_version(), tmp_path_factory.mktemp("kafka"), Settings().cache_dir, heap="768m"
+        kafka_version(),
+        tmp_path_factory.mktemp("kafka"),
+        settings.cache_dir,
+        heap="768m",
+        jvm_options=settings.kafka_jvm_args,
     )
     kafka.start()
     try:
