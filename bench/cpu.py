@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+Snapshot = dict[str, float | None]
+
 
 def process_cpu_s(pid: int) -> float:
     """User plus system CPU seconds of a process, from /proc."""
@@ -19,3 +21,20 @@ def process_cpu_s(pid: int) -> float:
 def own_cpu_s() -> float:
     times = os.times()
     return times.user + times.system
+
+
+def snapshot(**pids: int | None) -> Snapshot:
+    """CPU seconds so far of this process (``self``) and of each named pid (None: not here)."""
+    return {
+        "self": own_cpu_s(),
+        **{name: None if pid is None else process_cpu_s(pid) for name, pid in pids.items()},
+    }
+
+
+def used(before: Snapshot, after: Snapshot) -> Snapshot:
+    """CPU seconds each process used between two snapshots."""
+    deltas: Snapshot = {}
+    for name, start in before.items():
+        end = after[name]
+        deltas[name] = None if start is None or end is None else end - start
+    return deltas

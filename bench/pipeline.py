@@ -46,7 +46,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from fastavro import schemaless_reader, schemaless_writer
 
 from agents.pipeline import pipeline_loop
-from bench.cpu import own_cpu_s, process_cpu_s
+from bench.cpu import Snapshot, snapshot, used
 from bench.workload import Workload, build_workload
 from broker.codec import Codec
 from broker.local_kafka import LocalKafka
@@ -223,11 +223,11 @@ async def throughput(
         settings = settings_for(bootstrap, namespace, tmp / namespace)
         topology = await preload(settings, bootstrap, workload)
         topologies.append(topology)
-        cpu = [_cpu_of(broker_pid)]
+        cpu = [snapshot(broker=broker_pid)]
         plain.append(await plain_round(bootstrap, topology, total))
-        cpu.append(_cpu_of(broker_pid))
+        cpu.append(snapshot(broker=broker_pid))
         rate, sends = await pipeline_round(settings, bootstrap, total)
-        cpu.append(_cpu_of(broker_pid))
+        cpu.append(snapshot(broker=broker_pid))
         piped.append(rate)
         print(
             f"  round {round_no}: plain {plain[-1]:>9,.0f} rec/s   "
@@ -250,17 +250,12 @@ async def throughput(
     return topologies
 
 
-def _cpu_of(broker_pid: int | None) -> tuple[float, float | None]:
-    return own_cpu_s(), None if broker_pid is None else process_cpu_s(broker_pid)
-
-
-def _cpu_per(
-    before: tuple[float, float | None], after: tuple[float, float | None], records: int
-) -> str:
-    loop = f"{(after[0] - before[0]) * 1e6 / records:.0f} µs in the loop"
-    if before[1] is None or after[1] is None:
+def _cpu_per(before: Snapshot, after: Snapshot, records: int) -> str:
+    cpu = used(before, after)
+    loop = f"{(cpu['self'] or 0) * 1e6 / records:.0f} µs in the loop"
+    if cpu["broker"] is None:
         return loop
-    return f"{loop} + {(after[1] - before[1]) * 1e6 / records:.0f} µs in the broker"
+    return f"{loop} + {cpu['broker'] * 1e6 / records:.0f} µs in the broker"
 
 
 async def drop_namespaces(bootstrap: str, topologies: list[Topology]) -> None:
@@ -340,13 +335,14 @@ async def latency(
             for label, rate, secs in phases:
                 phase = events[position : position + int(rate * secs)]
                 position += len(phase)
-                before = _cpu_now(worker.proc.pid, broker_pid)
+                before = snapshot(worker=worker.proc.pid, broker=broker_pid)
                 started = time.perf_counter()
                 sent = await _publish_at_rate(producer, topology, phase, rate)
                 await _until_seen(sent, seen, arrived, timeout_s=60.0)
                 if label != "warm-up":
                     _report(label, sent, seen)
-                    _report_cpu(before, _cpu_now(worker.proc.pid, broker_pid), started)
+                    after = snapshot(worker=worker.proc.pid, broker=broker_pid)
+                    _report_cpu(used(before, after), time.perf_counter() - started)
         finally:
             reading.cancel()
             await asyncio.gather(reading, return_exceptions=True)
@@ -403,27 +399,14 @@ def _report(label: str, sent: dict[bytes, float], seen: dict[bytes, float]) -> N
     )
 
 
-def _cpu_now(worker_pid: int, broker_pid: int | None) -> tuple[float, float | None, float]:
-    broker_s = None if broker_pid is None else process_cpu_s(broker_pid)
-    return process_cpu_s(worker_pid), broker_s, own_cpu_s()
-
-
-def _report_cpu(
-    before: tuple[float, float | None, float],
-    after: tuple[float, float | None, float],
-    started: float,
-) -> None:
+def _report_cpu(cpu: Snapshot, elapsed: float) -> None:
     """What each process used during the phase, in % of one vCPU: a latency figure on a
     machine the three share means little without it."""
-    elapsed = time.perf_counter() - started
-    worker, broker_cpu, partners = (
-        None if b is None or a is None else (a - b) * 100 / elapsed
-        for b, a in zip(before, after, strict=True)
-    )
-    broker_text = "" if broker_cpu is None else f", broker {broker_cpu:.0f} %"
+    share = {name: None if s is None else s * 100 / elapsed for name, s in cpu.items()}
+    broker_text = "" if share["broker"] is None else f", broker {share['broker']:.0f} %"
     print(
-        f"  CPU during it, in % of one vCPU: worker {worker:.0f} %{broker_text}, "
-        f"the partners' producer and reader {partners:.0f} % ({os.cpu_count()} vCPUs)"
+        f"  CPU during it, in % of one vCPU: worker {share['worker']:.0f} %{broker_text}, "
+        f"the partners' producer and reader {share['self']:.0f} % ({os.cpu_count()} vCPUs)"
     )
 
 
