@@ -26,15 +26,16 @@ import argparse
 import asyncio
 import contextlib
 import gc
-import io
 import logging
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -43,19 +44,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from fastavro import schemaless_reader, schemaless_writer
 
 from agents.pipeline import pipeline_loop
 from bench.cpu import Snapshot, snapshot, used
+from bench.relay import plain_relay
 from bench.workload import Workload, build_workload
-from broker.codec import Codec
 from broker.local_kafka import LocalKafka
 from broker.logs import configure_logging
 from broker.settings import Settings
 from broker.topology import DELIVERED_KINDS, Topology
 from broker.worker import create_all_topics
-
-CODEC = Codec.default()
 
 
 @contextmanager
@@ -131,51 +129,8 @@ async def drop_namespace(bootstrap: str, topology: Topology) -> None:
 async def plain_round(bootstrap: str, topology: Topology, total: int) -> float:
     """The raw ceiling: decode, change a field, encode, send; records per second."""
     sink = f"{topology.namespace}.bench.sink"
-    consumer = AIOKafkaConsumer(
-        *[t.name for t in topology.inbound_topics()],
-        bootstrap_servers=bootstrap,
-        group_id=f"{topology.namespace}-plain-{uuid.uuid4().hex[:6]}",
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        isolation_level="read_committed",
-        max_poll_records=2000,
-    )
-    producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap,
-        acks="all",
-        linger_ms=5,
-        max_batch_size=256 * 1024,
-        enable_idempotence=True,
-    )
-    parsed = {v.header: v for v in CODEC.versions.values()}
-    await producer.start()
-    await consumer.start()
-    done, started = 0, 0.0
-    try:
-        while done < total:
-            batch = await consumer.getmany(timeout_ms=100, max_records=2000)
-            if not batch:
-                continue
-            started = started or time.perf_counter()
-            futures = []
-            for records in batch.values():
-                for record in records:
-                    version = parsed[record.value[:10]]
-                    body: dict[str, Any] = schemaless_reader(  # type: ignore[assignment]
-                        io.BytesIO(record.value[10:]), version.parsed, None
-                    )
-                    body["source_agency"] = "relayed"
-                    out = io.BytesIO()
-                    out.write(record.value[:10])
-                    schemaless_writer(out, version.parsed, body)
-                    futures.append(await producer.send(sink, out.getvalue(), key=record.key))
-            await asyncio.gather(*futures)
-            done += len(futures)
-        elapsed = time.perf_counter() - started
-    finally:
-        await consumer.stop()
-        await producer.stop()
-    return total / elapsed
+    topics = [t.name for t in topology.inbound_topics()]
+    return await plain_relay(bootstrap, topics, lambda _: sink, total=total)
 
 
 async def pipeline_round(settings: Settings, bootstrap: str, total: int) -> tuple[float, int]:
@@ -263,6 +218,12 @@ async def drop_namespaces(bootstrap: str, topologies: list[Topology]) -> None:
         await drop_namespace(bootstrap, topology)
 
 
+SYSTEMS = ("plain relay", "transactional relay", "pipeline")
+"""What the latency runs measure, one after the other on the same broker with the same events:
+the two relays of ``bench/relay.py`` (what this machine and its transactions cost), then the
+network's throughput path in a real ``mare worker``."""
+
+
 async def latency(
     bootstrap: str,
     broker_pid: int | None,
@@ -270,19 +231,16 @@ async def latency(
     seconds: float,
     warm_up_s: float,
     tmp: Path,
-) -> None:
-    """Offered load at each rate through one real worker; delivery latency p50/p99.
+    systems: list[str],
+) -> list[Topology]:
+    """Offered load at each rate through each of ``systems`` (of ``SYSTEMS``), one after the
+    other; delivery latency p50/p99.
 
-    A warm-up phase at the highest rate comes first and is not reported: the first seconds
-    of a new worker and of a freshly started broker (whose JVM is still compiling) measure
-    start-up, not the network.
+    A warm-up phase at the highest rate comes first for each system and is not reported: the
+    first seconds of a new process and of a freshly started broker (whose JVM is still
+    compiling) measure start-up, not the network. Returns the namespaces used, to drop once
+    everything is measured.
     """
-    from tests.processes import MareProcess, mare_env
-
-    namespace = f"lat{uuid.uuid4().hex[:8]}"
-    settings = settings_for(bootstrap, namespace, tmp / namespace)
-    await create_all_topics(settings, bootstrap)
-    topology = Topology(namespace)
     phases = [("warm-up", max(rates), warm_up_s)] + [(f"{r:,}", r, seconds) for r in rates]
     needed = sum(int(rate * secs) for _, rate, secs in phases)
     # The throughput rounds' mix of offers, referrals and mobility requests, each with at
@@ -293,64 +251,154 @@ async def latency(
     # events, must not cost it garbage-collector pauses that would count as latency.
     gc.collect()
     gc.freeze()
-    worker = MareProcess(
-        ["worker"], mare_env(settings, MARE_LOG_LEVEL="info", MARE_LOG_FORMAT="json")
+    print(
+        "end-to-end latency, from the partner's send to the first delivery read by a "
+        f"read_committed consumer, after a {warm_up_s:g} s warm-up at {max(rates):,} events/s; "
+        f"CPU in % of one vCPU ({os.cpu_count()} vCPUs):"
     )
+    topologies, results = [], {}
+    for system in systems:
+        namespace = f"lat{uuid.uuid4().hex[:8]}"
+        settings = settings_for(bootstrap, namespace, tmp / namespace)
+        await create_all_topics(settings, bootstrap)
+        topology = Topology(namespace)
+        topologies.append(topology)
+        async with _running(system, settings, bootstrap) as pid:
+            results[system] = await _offer_load(
+                system, pid, bootstrap, broker_pid, topology, workload.regions, events, phases
+            )
+    at_target = {system: p99s["1,000"] for system, p99s in results.items() if "1,000" in p99s}
+    if at_target:
+        print(
+            "p99 at 1,000 events/s: "
+            + ", ".join(f"{system} {p99:.1f} ms" for system, p99 in at_target.items())
+            + " (target: pipeline < 100 ms)"
+        )
+    return topologies
+
+
+@contextlib.asynccontextmanager
+async def _running(system: str, settings: Settings, bootstrap: str) -> AsyncIterator[int]:
+    """Start a system under test as a process of its own; its pid, once it consumes."""
+    if system == "pipeline":
+        from tests.processes import MareProcess, mare_env
+
+        worker = MareProcess(
+            ["worker"], mare_env(settings, MARE_LOG_LEVEL="info", MARE_LOG_FORMAT="json")
+        )
+        try:
+            await asyncio.to_thread(_wait_loops, worker)
+            yield worker.proc.pid
+        finally:
+            worker.stop()
+        return
+    argv = [sys.executable, str(Path(__file__).with_name("relay.py"))]
+    argv += ["--bootstrap", bootstrap, "--namespace", settings.topic_namespace]
+    if system == "transactional relay":
+        argv.append("--transactional")
+    relay = _RelayProcess(argv)
+    try:
+        await asyncio.to_thread(relay.wait_ready, system)
+        yield relay.proc.pid
+    finally:
+        relay.stop()
+
+
+class _RelayProcess:
+    """A ``bench/relay.py`` process; everything it prints is read, so it never blocks."""
+
+    def __init__(self, argv: list[str]) -> None:
+        self.lines: list[str] = []
+        self.ready = threading.Event()
+        self.proc = subprocess.Popen(
+            argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip())
+            if line.strip() == "ready":
+                self.ready.set()
+
+    def wait_ready(self, name: str, timeout: float = 90.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not self.ready.wait(0.2):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{name} did not start:\n" + "\n".join(self.lines[-20:]))
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(30)
+
+
+async def _offer_load(
+    system: str,
+    pid: int,
+    bootstrap: str,
+    broker_pid: int | None,
+    topology: Topology,
+    regions: tuple[str, ...],
+    events: list[Any],
+    phases: list[tuple[str, int, float]],
+) -> dict[str, float]:
+    """Publish each phase's events at its rate as partners would and read the deliveries as
+    partners would; print each reported phase, and return its p99 by rate label."""
     seen: dict[bytes, float] = {}
     arrived = asyncio.Event()
+    p99s = {}
+    consumer = AIOKafkaConsumer(
+        *[topology.outbound(region, kind).name for region in regions for kind in DELIVERED_KINDS],
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="latest",
+        isolation_level="read_committed",
+        enable_auto_commit=False,
+        group_id=f"{topology.namespace}-latency",
+    )
+    await consumer.start()
+    await asyncio.sleep(2.0)  # the consumer's assignment, before the clock starts
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap, acks="all", linger_ms=0, enable_idempotence=True
+    )
+    await producer.start()
+
+    async def reader() -> None:
+        while True:
+            batch = await consumer.getmany(timeout_ms=100)
+            now = time.perf_counter()
+            for records in batch.values():
+                for record in records:
+                    if record.key is not None and record.key not in seen:
+                        seen[record.key] = now
+            arrived.set()
+
+    reading = asyncio.create_task(reader())
     try:
-        await asyncio.to_thread(_wait_loops, worker)
-        consumer = AIOKafkaConsumer(
-            *[
-                topology.outbound(region, kind).name
-                for region in workload.regions
-                for kind in DELIVERED_KINDS
-            ],
-            bootstrap_servers=bootstrap,
-            auto_offset_reset="latest",
-            isolation_level="read_committed",
-            enable_auto_commit=False,
-            group_id=f"{namespace}-latency",
-        )
-        await consumer.start()
-        await asyncio.sleep(2.0)  # the consumer's assignment, before the clock starts
-        producer = AIOKafkaProducer(
-            bootstrap_servers=bootstrap, acks="all", linger_ms=0, enable_idempotence=True
-        )
-        await producer.start()
-
-        async def reader() -> None:
-            while True:
-                batch = await consumer.getmany(timeout_ms=100)
-                now = time.perf_counter()
-                for records in batch.values():
-                    for record in records:
-                        if record.key is not None and record.key not in seen:
-                            seen[record.key] = now
-                arrived.set()
-
-        reading = asyncio.create_task(reader())
-        try:
-            position = 0
-            for label, rate, secs in phases:
-                phase = events[position : position + int(rate * secs)]
-                position += len(phase)
-                before = snapshot(worker=worker.proc.pid, broker=broker_pid)
-                started = time.perf_counter()
-                sent = await _publish_at_rate(producer, topology, phase, rate)
-                await _until_seen(sent, seen, arrived, timeout_s=60.0)
-                if label != "warm-up":
-                    _report(label, sent, seen)
-                    after = snapshot(worker=worker.proc.pid, broker=broker_pid)
-                    _report_cpu(used(before, after), time.perf_counter() - started)
-        finally:
-            reading.cancel()
-            await asyncio.gather(reading, return_exceptions=True)
-            await producer.stop()
-            await consumer.stop()
+        position = 0
+        for label, rate, secs in phases:
+            phase = events[position : position + int(rate * secs)]
+            position += len(phase)
+            before = snapshot(system=pid, broker=broker_pid)
+            started = time.perf_counter()
+            sent = await _publish_at_rate(producer, topology, phase, rate)
+            await _until_seen(sent, seen, arrived, timeout_s=60.0)
+            if label == "warm-up":
+                continue
+            cpu = used(before, snapshot(system=pid, broker=broker_pid))
+            p99 = _report(system, label, sent, seen, cpu, time.perf_counter() - started)
+            if p99 is not None:
+                p99s[label] = p99
     finally:
-        worker.stop()
-        await drop_namespace(bootstrap, topology)
+        reading.cancel()
+        await asyncio.gather(reading, return_exceptions=True)
+        await producer.stop()
+        await consumer.stop()
+    return p99s
 
 
 async def _publish_at_rate(
@@ -383,31 +431,32 @@ async def _until_seen(
                 await arrived.wait()
 
 
-def _report(label: str, sent: dict[bytes, float], seen: dict[bytes, float]) -> None:
+def _report(
+    system: str,
+    label: str,
+    sent: dict[bytes, float],
+    seen: dict[bytes, float],
+    cpu: Snapshot,
+    elapsed: float,
+) -> float | None:
+    """Print a phase's latencies and who used the CPU meanwhile (a latency figure on a
+    machine the processes share means little without it); its p99."""
     latencies = sorted((seen[k] - sent[k]) * 1000 for k in sent if k in seen)
     missing = len(sent) - len(latencies)
     if missing:
-        print(f"  latency at {label} events/s: {missing} of {len(sent)} events not delivered")
+        print(f"  {system} at {label} events/s: {missing} of {len(sent)} events not delivered")
     if not latencies:
-        return
+        return None
     p50 = latencies[len(latencies) // 2]
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    print(
-        f"end-to-end latency at {label} events/s offered ({len(latencies):,} events, through "
-        f"`mare worker`, after a warm-up): p50 {p50:.1f} ms, p99 {p99:.1f} ms "
-        "(target p99 < 100 ms at 1,000 events/s)"
-    )
-
-
-def _report_cpu(cpu: Snapshot, elapsed: float) -> None:
-    """What each process used during the phase, in % of one vCPU: a latency figure on a
-    machine the three share means little without it."""
     share = {name: None if s is None else s * 100 / elapsed for name, s in cpu.items()}
-    broker_text = "" if share["broker"] is None else f", broker {share['broker']:.0f} %"
+    broker = "" if share["broker"] is None else f", broker {share['broker']:.0f} %"
     print(
-        f"  CPU during it, in % of one vCPU: worker {share['worker']:.0f} %{broker_text}, "
-        f"the partners' producer and reader {share['self']:.0f} % ({os.cpu_count()} vCPUs)"
+        f"  {system:<19} at {label:>5} events/s: p50 {p50:7.1f} ms, p99 {p99:7.1f} ms "
+        f"({len(latencies):,} events; CPU: {system} {share['system']:.0f} %{broker}, "
+        f"partner clients {share['self']:.0f} %)"
     )
+    return p99
 
 
 def _wait_loops(worker: Any, timeout: float = 90.0) -> None:
@@ -432,6 +481,11 @@ def main() -> None:
         default="250,1000",
         help="offered rates (events/s) for the latency runs, comma-separated",
     )
+    parser.add_argument(
+        "--systems",
+        default=",".join(SYSTEMS),
+        help=f"what the latency runs measure, comma-separated, of: {', '.join(SYSTEMS)}",
+    )
     parser.add_argument("--skip-throughput", action="store_true", help="latency only")
     parser.add_argument("--skip-latency", action="store_true", help="throughput only")
     parser.add_argument("--latency-seconds", type=float, default=10.0, help="per rate")
@@ -443,6 +497,9 @@ def main() -> None:
     )
     parser.add_argument("--kafka-version", default=os.environ.get("MARE_KAFKA_VERSION", "4.4.0"))
     args = parser.parse_args()
+    systems = [s.strip() for s in args.systems.split(",") if s.strip()]
+    if unknown := set(systems) - set(SYSTEMS):
+        parser.error(f"--systems: unknown {sorted(unknown)}; choose from {', '.join(SYSTEMS)}")
 
     configure_logging("console", "warning")
     logging.getLogger("aiokafka").setLevel(logging.ERROR)  # leader elections of new topics
@@ -463,7 +520,7 @@ def main() -> None:
             )
         rates = [int(r) for r in args.rates.split(",") if r]
         if rates and not args.skip_latency:
-            asyncio.run(
+            measured += asyncio.run(
                 latency(
                     bootstrap,
                     broker_pid,
@@ -471,6 +528,7 @@ def main() -> None:
                     args.latency_seconds,
                     args.warm_up_seconds,
                     Path(tmp),
+                    systems,
                 )
             )
         asyncio.run(drop_namespaces(bootstrap, measured))

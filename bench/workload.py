@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from broker.cloudevents import headers_for
 from broker.codec import Codec
+from broker.models import Event
 from broker.regions import region_keys
 from broker.topology import Kind, Topology
 from tests import factories as f
@@ -65,24 +66,27 @@ def build_workload(count: int, seed: int = 7) -> Workload:
         roll = rng.random()
         if roll < MIX["offer"]:
             targets = [] if rng.random() < OFFERS_TO_ALL else rng.sample(others, rng.randint(1, 2))
-            event = f.an_offer(
+            offer = f.an_offer(
                 source_region=source,
                 target_regions=targets,
                 **fresh,
                 valid_until=(now + timedelta(days=60)).date(),
             )
-            kind, key, fan_out = "offer", event.offer_id, len(targets) or len(others)
+            event: Event = offer
+            kind, key, fan_out = "offer", offer.offer_id, len(targets) or len(others)
         elif roll < MIX["offer"] + MIX["referral"]:
             targets = rng.sample(others, rng.randint(1, 2))
-            event = f.a_referral(
+            referral = f.a_referral(
                 source_region=source, target_regions=targets, **fresh, consent=f.a_consent(now)
             )
-            kind, key, fan_out = "referral", event.referral_id, len(targets)
+            event = referral
+            kind, key, fan_out = "referral", referral.referral_id, len(targets)
         else:
-            event = f.a_mobility_request(
+            request = f.a_mobility_request(
                 source_region=source, destination_region=rng.choice(others), **fresh
             )
-            kind, key, fan_out = "mobility", event.request_id, 1
+            event = request
+            kind, key, fan_out = "mobility", request.request_id, 1
         items.append(
             Item(source, kind, key.encode(), codec.encode(event), headers_for(event), fan_out)
         )

@@ -45,11 +45,15 @@ DELIVERED_KINDS = (Kind.OFFER, Kind.REFERRAL, Kind.MOBILITY)
 INBOUND_RETENTION = timedelta(days=30)
 # Dedupe window and offer index: longer than any replay, as long as offers usually stay open.
 STATE_RETENTION = timedelta(days=90)
-STANDARD_PARTITIONS = 6
-# Topics the network writes in its transactions: every partition a transaction touches gets
-# a commit marker before the next transaction may start, so fewer partitions mean shorter
-# commits. Three keep per-entity order and leave room for three consumers per region.
-NETWORK_WRITTEN_PARTITIONS = 3
+# Partitions are the unit of parallelism, and each costs: every fetch lists every partition
+# its consumer reads (aiokafka has no incremental fetch sessions), and every partition a
+# transaction writes gets a commit marker before the next transaction may start: the broker's
+# CPU per event grows with both counts. One partition carries thousands of events per second,
+# far beyond what a region publishes; the twenty inbound topics (three partitions each) leave
+# room for sixty consumers in the network's group, and an agency reads its region's outbound
+# topic with one consumer.
+STANDARD_PARTITIONS = 3
+NETWORK_WRITTEN_PARTITIONS = 1
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from broker.settings import Settings
+from broker.topology import Kind, Topology
 from tests.conftest import kafka_version
 from tests.integration.test_managed_kafka import _produce, _read_all
 from tests.processes import MareProcess, java_pids_under, mare_env
@@ -38,13 +39,14 @@ def test_mare_up_starts_kafka_and_agents_stops_cleanly_and_finds_its_data_again(
         kafka_version=kafka_version(),
     )
     env = mare_env(settings, MARE_KAFKA_VERSION=kafka_version())
+    inbound = Topology(namespace).inbound("paca", Kind.OFFER)
 
     first = MareProcess(["up"], env)
     try:
         ready = first.wait_for("kafka_ready")
         first.wait_for("worker_ready")
         bootstrap = str(ready["bootstrap"])
-        asyncio.run(_produce(bootstrap, f"{namespace}.paca.offer.in", 5, partitions=6))
+        asyncio.run(_produce(bootstrap, inbound.name, 5, partitions=inbound.partitions))
         assert first.interrupt() == 0
     finally:
         first.stop()
@@ -56,8 +58,8 @@ def test_mare_up_starts_kafka_and_agents_stops_cleanly_and_finds_its_data_again(
         second.wait_for("worker_ready")
         kept = [
             value
-            for partition in range(6)
-            for value in asyncio.run(_read_all(restarted, f"{namespace}.paca.offer.in", partition))
+            for partition in range(inbound.partitions)
+            for value in asyncio.run(_read_all(restarted, inbound.name, partition))
         ]
         assert sorted(kept) == sorted(f"record-{i}".encode() for i in range(5))
         assert second.interrupt() == 0

@@ -31,7 +31,9 @@ def test_the_shipped_asyncapi_file_is_a_fresh_generation() -> None:
 
 def test_the_asyncapi_check_fails_on_a_stale_file(tmp_path: Path) -> None:
     stale = tmp_path / "asyncapi.yaml"
-    stale.write_text(shipped().replace("partitions: 6", "partitions: 7", 1), "utf-8")
+    edited = shipped().replace("partitions: 3", "partitions: 7", 1)
+    assert edited != shipped()
+    stale.write_text(edited, "utf-8")
 
     assert main(["--check", "--out", str(stale)]) == 1
     assert main(["--check", "--out", str(tmp_path / "missing.yaml")]) == 1
