@@ -37,6 +37,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -159,6 +160,41 @@ async def _still_running(task: asyncio.Task[None]) -> None:
         raise RuntimeError("the pipeline loop stopped")
 
 
+@dataclass(frozen=True)
+class Round:
+    """One interleaved round: both loops over the same records, and what each cost."""
+
+    topology: Topology
+    plain: float  # records per second
+    pipeline: float  # input events per second
+    sends: int  # records the pipeline wrote
+    plain_cpu: Snapshot  # CPU seconds, this process's ("self") and the broker's
+    pipeline_cpu: Snapshot
+
+
+def us_per_record(cpu: Snapshot, who: str, records: int) -> float | None:
+    """Microseconds of CPU per input record, or None if ``who`` is not measured here."""
+    seconds = cpu[who]
+    return None if seconds is None else seconds * 1e6 / records
+
+
+async def measure_round(
+    bootstrap: str, broker_pid: int | None, workload: Workload, tmp: Path
+) -> Round:
+    """Publish the workload into a namespace of its own, then run the plain loop and the
+    pipeline over it, one after the other, with the CPU each used."""
+    total = len(workload.items)
+    namespace = f"bench{uuid.uuid4().hex[:8]}"
+    settings = settings_for(bootstrap, namespace, tmp / namespace)
+    topology = await preload(settings, bootstrap, workload)
+    before = snapshot(broker=broker_pid)
+    plain = await plain_round(bootstrap, topology, total)
+    between = snapshot(broker=broker_pid)
+    pipeline, sends = await pipeline_round(settings, bootstrap, total)
+    after = snapshot(broker=broker_pid)
+    return Round(topology, plain, pipeline, sends, used(before, between), used(between, after))
+
+
 async def throughput(
     bootstrap: str, broker_pid: int | None, workload: Workload, rounds: int, tmp: Path
 ) -> list[Topology]:
@@ -168,49 +204,40 @@ async def throughput(
     loop's Python) and the broker's.
     """
     total = len(workload.items)
-    plain, piped, sends = [], [], 0
     # Every round has topics of its own, dropped only once everything is measured: the broker
     # deletes a dropped topic's files a minute later (file.delete.delay.ms), which would slow
     # whatever runs then.
-    topologies = []
+    measured = []
     for round_no in range(1, rounds + 1):
-        namespace = f"bench{uuid.uuid4().hex[:8]}"
-        settings = settings_for(bootstrap, namespace, tmp / namespace)
-        topology = await preload(settings, bootstrap, workload)
-        topologies.append(topology)
-        cpu = [snapshot(broker=broker_pid)]
-        plain.append(await plain_round(bootstrap, topology, total))
-        cpu.append(snapshot(broker=broker_pid))
-        rate, sends = await pipeline_round(settings, bootstrap, total)
-        cpu.append(snapshot(broker=broker_pid))
-        piped.append(rate)
+        r = await measure_round(bootstrap, broker_pid, workload, tmp)
+        measured.append(r)
         print(
-            f"  round {round_no}: plain {plain[-1]:>9,.0f} rec/s   "
-            f"pipeline {piped[-1]:>9,.0f} events/s   ratio {piped[-1] / plain[-1]:.3f}"
+            f"  round {round_no}: plain {r.plain:>9,.0f} rec/s   "
+            f"pipeline {r.pipeline:>9,.0f} events/s   ratio {r.pipeline / r.plain:.3f}"
         )
         print(
-            f"    CPU per input record: plain {_cpu_per(cpu[0], cpu[1], total)}, "
-            f"pipeline {_cpu_per(cpu[1], cpu[2], total)}"
+            f"    CPU per input record: plain {_cpu_per(r.plain_cpu, total)}, "
+            f"pipeline {_cpu_per(r.pipeline_cpu, total)}"
         )
-    p, q = statistics.median(plain), statistics.median(piped)
+    p = statistics.median(r.plain for r in measured)
+    q = statistics.median(r.pipeline for r in measured)
+    sends = measured[-1].sends
     print(f"plain aiokafka loop (raw ceiling): {p:,.0f} records/s (median of {rounds})")
     print(
         f"pipeline ingest→route→translate→deliver+ack: {q:,.0f} events/s "
         f"(median of {rounds}; {sends / total:.1f} records written per input event)"
     )
-    ratios = ", ".join(f"{a / b:.3f}" for a, b in zip(piped, plain, strict=True))
+    ratios = ", ".join(f"{r.pipeline / r.plain:.3f}" for r in measured)
     print(
         f"ratio pipeline / plain: {q / p:.3f} of the medians; by round {ratios}  (target >= 0.25)"
     )
-    return topologies
+    return [r.topology for r in measured]
 
 
-def _cpu_per(before: Snapshot, after: Snapshot, records: int) -> str:
-    cpu = used(before, after)
-    loop = f"{(cpu['self'] or 0) * 1e6 / records:.0f} µs in the loop"
-    if cpu["broker"] is None:
-        return loop
-    return f"{loop} + {cpu['broker'] * 1e6 / records:.0f} µs in the broker"
+def _cpu_per(cpu: Snapshot, records: int) -> str:
+    loop = f"{us_per_record(cpu, 'self', records) or 0:.0f} µs in the loop"
+    broker = us_per_record(cpu, "broker", records)
+    return loop if broker is None else f"{loop} + {broker:.0f} µs in the broker"
 
 
 async def drop_namespaces(bootstrap: str, topologies: list[Topology]) -> None:
