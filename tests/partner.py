@@ -1,14 +1,18 @@
 """A partner agency's Kafka client, as an integration test plays it: plain aiokafka, SOE bytes,
-CloudEvents headers, read_committed consumers."""
+CloudEvents headers, read_committed consumers; and, as an independent client, librdkafka
+(confluent-kafka), the C client most non-Java partner stacks are built on."""
 
 from __future__ import annotations
 
 import asyncio
+import time
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaException, TopicPartition
 
 from broker.cloudevents import headers_for
 from broker.codec import Codec
@@ -91,3 +95,54 @@ class Reader:
         for r in self.received:
             grouped[r.topic].append(r.event)
         return grouped
+
+
+def read_all_with_librdkafka(
+    bootstrap: str, topics: list[str], within: float = 60.0
+) -> list[tuple[str, bytes | None, dict[str, bytes]]]:
+    """Every committed record of ``topics`` as librdkafka reads it (read_committed, from the
+    beginning): topic, key and headers of each, in log order per partition.
+
+    Reads until every partition's position reaches its high watermark, which read_committed
+    reaches once no transaction is open; fails rather than return less after ``within``.
+    """
+    consumer = Consumer(
+        {
+            "bootstrap.servers": bootstrap,
+            "group.id": f"librdkafka-reader-{uuid.uuid4().hex[:8]}",
+            "isolation.level": "read_committed",
+            "enable.auto.commit": False,
+        }
+    )
+    try:
+        metadata = consumer.list_topics(timeout=10)
+        partitions = [
+            TopicPartition(topic, p, OFFSET_BEGINNING)
+            for topic in topics
+            for p in metadata.topics[topic].partitions
+        ]
+        consumer.assign(partitions)
+        ends = {
+            (tp.topic, tp.partition): consumer.get_watermark_offsets(tp, timeout=10)[1]
+            for tp in partitions
+        }
+        read: list[tuple[str, bytes | None, dict[str, bytes]]] = []
+        deadline = time.monotonic() + within
+        while True:
+            for message in consumer.consume(500, timeout=0.5):
+                if message.error():
+                    raise KafkaException(message.error())
+                headers = {k: v for k, v in message.headers() or [] if v is not None}
+                read.append((message.topic(), message.key(), headers))
+            positions = consumer.position(partitions)
+            behind = [
+                tp
+                for tp in positions
+                if ends[(tp.topic, tp.partition)] > 0 and tp.offset < ends[(tp.topic, tp.partition)]
+            ]
+            if not behind:
+                return read
+            if time.monotonic() > deadline:
+                raise AssertionError(f"librdkafka did not reach the end of {behind}")
+    finally:
+        consumer.close()
