@@ -464,9 +464,11 @@ def acknowledger_loop(
         handler=handler,
         state_topic=topology.sla_state.name,
         state_partitions=topology.sla_state.partitions,
-        # Relays and SLA clocks do not need milliseconds: fewer, larger transactions leave
-        # the broker and the event loop to the pipeline, whose latency partners see.
+        # Relays and SLA clocks do not need milliseconds: fewer, larger fetches and
+        # transactions leave the broker and the event loop to the pipeline, whose latency
+        # partners see.
         commit_interval_s=0.1,
+        fetch_wait_ms=100,
     )
 
 

@@ -40,7 +40,7 @@ from fastavro import schemaless_reader, schemaless_writer
 
 from broker.codec import Codec
 from broker.logs import configure_logging
-from broker.processor import BatchOutput, Send, TransactionalLoop
+from broker.processor import FETCH_MIN_BYTES, BatchOutput, Send, TransactionalLoop
 from broker.settings import Settings
 from broker.topology import Topology
 
@@ -98,7 +98,7 @@ async def plain_relay(
     linger_ms: int = 5,
 ) -> float:
     """Relay until ``total`` records went out (forever if None); records per second, timed
-    from the first batch."""
+    from the first batch. Fetches as the network's loops do (``MARE_FETCH_WAIT_MS``)."""
     consumer = AIOKafkaConsumer(
         *topics,
         bootstrap_servers=bootstrap,
@@ -107,6 +107,8 @@ async def plain_relay(
         enable_auto_commit=False,
         isolation_level="read_committed",
         max_poll_records=2000,
+        fetch_min_bytes=FETCH_MIN_BYTES,
+        fetch_max_wait_ms=Settings().fetch_wait_ms,
     )
     producer = AIOKafkaProducer(
         bootstrap_servers=bootstrap,

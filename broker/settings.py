@@ -70,6 +70,13 @@ class Settings(BaseSettings):
     rebalance_timeout_s: float = Field(default=10.0, gt=0)
     session_timeout_s: float = Field(default=10.0, gt=0)
     producer_linger_s: float = Field(default=0.005, ge=0)
+    fetch_wait_ms: int = Field(
+        default=10,
+        ge=0,
+        le=500,
+        description="How long the broker may hold a fetch of the network's loops to fill it: "
+        "fewer, fuller fetches cost far less CPU, for at most this much latency per hop.",
+    )
     compression: Literal["none", "gzip", "snappy", "lz4", "zstd"] = Field(
         default="none",
         description="Compression of what the network writes. On one host or a LAN it costs "
