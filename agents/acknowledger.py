@@ -464,6 +464,10 @@ def acknowledger_loop(
         handler=handler,
         state_topic=topology.sla_state.name,
         state_partitions=topology.sla_state.partitions,
+        # A worker keeps the SLA clocks of the subjects whose acknowledgements it reads, and
+        # only those: holding every subject's clock, a second worker would breach offers whose
+        # employer contact only the first one has seen.
+        state_copartitioned=True,
         # Relays and SLA clocks do not need milliseconds: fewer, larger fetches and
         # transactions leave the broker and the event loop to the pipeline, whose latency
         # partners see.

@@ -16,7 +16,7 @@ import asyncio
 import contextlib
 import gc
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
@@ -107,8 +107,8 @@ class _RestoreOnAssign(ConsumerRebalanceListener):  # type: ignore[misc]
         # The offsets of revoked partitions must be committed before another worker reads on.
         await self._loop.settle()
 
-    async def on_partitions_assigned(self, assigned: object) -> None:
-        await self._loop.restore_state()
+    async def on_partitions_assigned(self, assigned: Iterable[TopicPartition]) -> None:
+        await self._loop.restore_state(assigned)
 
 
 class TransactionalLoop:
@@ -117,6 +117,11 @@ class TransactionalLoop:
     ``commit_interval_s`` is the shortest time between two batches (0: as soon as records
     arrive); ``slice_size`` how many records are decided between two yields to the event loop;
     ``fetch_wait_ms`` how long the broker may hold a fetch to fill it (default: the setting).
+
+    ``state_copartitioned``: the state topic is keyed and partitioned as the loop's single
+    input topic, so state partition *p* holds the state of what input partition *p* carries;
+    a worker then restores, and acts on, only the state of the input partitions it was
+    assigned. Otherwise every worker restores the whole state topic.
     """
 
     def __init__(
@@ -136,10 +141,14 @@ class TransactionalLoop:
         slice_size: int = 100,
         commit_interval_s: float = 0.0,
         fetch_wait_ms: int | None = None,
+        state_copartitioned: bool = False,
     ) -> None:
+        if state_copartitioned and len(topics) != 1:
+            raise ValueError("co-partitioned state needs exactly one input topic")
         self.settings, self.bootstrap, self.name = settings, bootstrap, name
         self.group_id, self.topics, self.handler = group_id, list(topics), handler
         self.state_topic, self.state_partitions = state_topic, state_partitions
+        self.state_copartitioned = state_copartitioned
         self.max_batch, self.poll_ms = max_batch, poll_ms
         self.idle_every_s, self.slice_size = idle_every_s, slice_size
         self.commit_interval_s = commit_interval_s
@@ -156,17 +165,24 @@ class TransactionalLoop:
         """Stable per worker, so a restarted worker fences its previous incarnation."""
         return f"{self.settings.app_id}.{self.name}.{self.settings.worker_id}"
 
-    async def restore_state(self) -> None:
-        """Rebuild the handler's state from the whole committed changelog."""
+    async def restore_state(self, assigned: Iterable[TopicPartition] = ()) -> None:
+        """Rebuild the handler's state from the committed changelog: all of it, or, with
+        co-partitioned state, the partitions of the ``assigned`` input partitions."""
         self.restorations += 1
         self.handler.reset()
         if not self.state_topic:
+            return
+        partitions: Sequence[int] = range(self.state_partitions)
+        if self.state_copartitioned:
+            partitions = sorted({tp.partition for tp in assigned})
+        tps = [TopicPartition(self.state_topic, p) for p in partitions]
+        if not tps:
+            self._log.info("state_restored", records=0, topic=self.state_topic, partitions=[])
             return
         consumer = kafka_clients.consumer(self.settings, self.bootstrap, group_id=None)
         await consumer.start()
         restored = 0
         try:
-            tps = [TopicPartition(self.state_topic, p) for p in range(self.state_partitions)]
             consumer.assign(tps)
             await consumer.seek_to_beginning(*tps)
             ends = await consumer.end_offsets(tps)
@@ -186,7 +202,9 @@ class TransactionalLoop:
         # The restored state lives as long as the worker: keep it out of every collection.
         gc.collect()
         gc.freeze()
-        self._log.info("state_restored", records=restored, topic=self.state_topic)
+        self._log.info(
+            "state_restored", records=restored, topic=self.state_topic, partitions=list(partitions)
+        )
 
     async def run_forever(self) -> None:
         """Run until stopped or cancelled; after a Kafka failure, rebuild and resume where

@@ -12,9 +12,11 @@ from agents.acknowledger import (
     breaches,
     on_agency_ack,
     on_delivery_notice,
+    subject_key,
 )
 from broker.errors import SubjectUnknown
 from broker.models import DeadlineKind
+from broker.topology import Topology
 from tests.factories import NOW, an_ack
 
 pytestmark = pytest.mark.unit
@@ -191,3 +193,15 @@ def test_a_referral_is_remembered_without_deadlines() -> None:
 
     assert record.destinations["corse"].next_deadline() is None
     assert breaches(record, NOW + timedelta(days=30))[1] == []
+
+
+def test_a_subjects_state_lands_in_the_partition_of_its_notices() -> None:
+    """The loop restores only the state partitions of its assigned input partitions: the
+    state topic must be partitioned as the input topic, and keyed alike."""
+    topology = Topology()
+    notice = delivered_to("corse")
+
+    record = on_delivery_notice(None, notice)
+
+    assert topology.sla_state.partitions == topology.sla_input.partitions
+    assert record.key == subject_key(notice.kind, notice.subject_id)
