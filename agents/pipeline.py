@@ -137,6 +137,13 @@ class NetworkMemory:
             self.offer_owner[name] = value
 
 
+def shared_fact(key: str) -> bool:
+    """Whether every worker needs this remembered fact, whatever partitions it reads: which
+    region published an offer (a referral naming it may arrive through any worker). Event ids
+    need not be: a retried or replayed event comes back on the partition it came on."""
+    return key.startswith("offer:")
+
+
 @dataclass(frozen=True)
 class PipelineContext:
     topology: Topology
@@ -428,6 +435,7 @@ def pipeline_loop(
         handler=handler,
         state_topic=topology.seen_events.name,
         state_partitions=topology.seen_events.partitions,
+        follow_state=shared_fact,
     )
 
 

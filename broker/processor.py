@@ -16,7 +16,7 @@ import asyncio
 import contextlib
 import gc
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
@@ -108,7 +108,8 @@ class _RestoreOnAssign(ConsumerRebalanceListener):  # type: ignore[misc]
         await self._loop.settle()
 
     async def on_partitions_assigned(self, assigned: Iterable[TopicPartition]) -> None:
-        await self._loop.restore_state(assigned)
+        self._loop.assigned = frozenset(assigned)
+        await self._loop.restore_state(self._loop.assigned)
 
 
 class TransactionalLoop:
@@ -122,6 +123,10 @@ class TransactionalLoop:
     input topic, so state partition *p* holds the state of what input partition *p* carries;
     a worker then restores, and acts on, only the state of the input partitions it was
     assigned. Otherwise every worker restores the whole state topic.
+
+    ``follow_state``: after each restore, keep reading the state topic and fold the records
+    whose key it selects, as other workers commit them: what every worker must know of every
+    partition (which region published an offer) reaches them all in the time of a fetch.
     """
 
     def __init__(
@@ -142,6 +147,7 @@ class TransactionalLoop:
         commit_interval_s: float = 0.0,
         fetch_wait_ms: int | None = None,
         state_copartitioned: bool = False,
+        follow_state: Callable[[str], bool] | None = None,
     ) -> None:
         if state_copartitioned and len(topics) != 1:
             raise ValueError("co-partitioned state needs exactly one input topic")
@@ -149,6 +155,8 @@ class TransactionalLoop:
         self.group_id, self.topics, self.handler = group_id, list(topics), handler
         self.state_topic, self.state_partitions = state_topic, state_partitions
         self.state_copartitioned = state_copartitioned
+        self.follow_state = follow_state
+        self._following: asyncio.Task[None] | None = None
         self.max_batch, self.poll_ms = max_batch, poll_ms
         self.idle_every_s, self.slice_size = idle_every_s, slice_size
         self.commit_interval_s = commit_interval_s
@@ -157,6 +165,7 @@ class TransactionalLoop:
         self.ready = asyncio.Event()
         self._committing: asyncio.Task[None] | None = None
         self.restorations = 0  # state rebuilds so far: each rebalance adds one
+        self.assigned: frozenset[TopicPartition] = frozenset()  # input partitions read now
         self._stopping = False
         self._log = log.bind(loop=name)
 
@@ -167,8 +176,10 @@ class TransactionalLoop:
 
     async def restore_state(self, assigned: Iterable[TopicPartition] = ()) -> None:
         """Rebuild the handler's state from the committed changelog: all of it, or, with
-        co-partitioned state, the partitions of the ``assigned`` input partitions."""
+        co-partitioned state, the partitions of the ``assigned`` input partitions. With
+        ``follow_state``, keep reading it afterwards."""
         self.restorations += 1
+        await self._stop_following()
         self.handler.reset()
         if not self.state_topic:
             return
@@ -179,7 +190,13 @@ class TransactionalLoop:
         if not tps:
             self._log.info("state_restored", records=0, topic=self.state_topic, partitions=[])
             return
-        consumer = kafka_clients.consumer(self.settings, self.bootstrap, group_id=None)
+        consumer = kafka_clients.consumer(
+            self.settings,
+            self.bootstrap,
+            group_id=None,
+            fetch_min_bytes=FETCH_MIN_BYTES,
+            fetch_max_wait_ms=self.fetch_wait_ms,
+        )
         await consumer.start()
         restored = 0
         try:
@@ -197,14 +214,44 @@ class TransactionalLoop:
                 for tp in list(pending):
                     if await consumer.position(tp) >= ends[tp]:
                         pending.discard(tp)
-        finally:
+        except BaseException:
             await consumer.stop()
+            raise
         # The restored state lives as long as the worker: keep it out of every collection.
         gc.collect()
         gc.freeze()
         self._log.info(
             "state_restored", records=restored, topic=self.state_topic, partitions=list(partitions)
         )
+        if self.follow_state is None:
+            await consumer.stop()
+        else:
+            self._following = asyncio.create_task(self._follow(consumer, self.follow_state))
+
+    async def _follow(self, consumer: AIOKafkaConsumer, keep: Callable[[str], bool]) -> None:
+        """Fold into the handler the state records committed after the restore that ``keep``
+        selects: the other workers' too, so facts every worker needs reach them all."""
+        followed = 0
+        try:
+            while True:
+                batch = await consumer.getmany(timeout_ms=1000, max_records=10_000)
+                for records in batch.values():
+                    for record in records:
+                        if record.key is not None and keep(key := record.key.decode()):
+                            self.handler.restore(key, record.value)
+                            followed += 1
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # the loop goes on; its next restore follows again
+            self._log.error("state_follow_failed", error=repr(exc), followed=followed)
+        finally:
+            await consumer.stop()
+
+    async def _stop_following(self) -> None:
+        following, self._following = self._following, None
+        if following is not None:
+            following.cancel()
+            await asyncio.gather(following, return_exceptions=True)
 
     async def run_forever(self) -> None:
         """Run until stopped or cancelled; after a Kafka failure, rebuild and resume where
@@ -256,6 +303,7 @@ class TransactionalLoop:
             try:
                 await self._consume(consumer, producer)
             finally:
+                await self._stop_following()
                 await consumer.stop()
         finally:
             self.ready.clear()
