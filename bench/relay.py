@@ -40,7 +40,7 @@ from fastavro import schemaless_reader, schemaless_writer
 
 from broker.codec import Codec
 from broker.logs import configure_logging
-from broker.processor import FETCH_MIN_BYTES, BatchOutput, Send, TransactionalLoop
+from broker.processor import BatchOutput, Send, TransactionalLoop, fetch_options
 from broker.settings import Settings
 from broker.topology import Topology
 
@@ -107,8 +107,7 @@ async def plain_relay(
         enable_auto_commit=False,
         isolation_level="read_committed",
         max_poll_records=2000,
-        fetch_min_bytes=FETCH_MIN_BYTES,
-        fetch_max_wait_ms=Settings().fetch_wait_ms,
+        **fetch_options(Settings().fetch_wait_ms),
     )
     producer = AIOKafkaProducer(
         bootstrap_servers=bootstrap,

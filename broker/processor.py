@@ -42,8 +42,19 @@ log = structlog.get_logger(__name__)
 # fixed 20 ms before retrying. Markers take a few milliseconds here, and a loop commits
 # back to back, so that wait was most of the per-batch latency: retry after 2 ms instead.
 aiokafka_sender.BACKOFF_OVERRIDE = 0.002
-# A fetch returns once this much has arrived, or after the loop's fetch wait.
-FETCH_MIN_BYTES = 1024 * 1024
+
+
+def fetch_options(wait_ms: int) -> dict[str, int]:
+    """aiokafka consumer options for fetches the broker holds until they fill (1 MiB) or
+    ``wait_ms`` passes; 0: a fetch returns as soon as a record arrives (aiokafka's default).
+
+    aiokafka encodes every fetch request and decodes every response, one entry per
+    partition, in Python: at a few hundred events per second, a fetch for each arriving
+    record cost more than relaying the records themselves.
+    """
+    if wait_ms == 0:
+        return {"fetch_min_bytes": 1, "fetch_max_wait_ms": 500}
+    return {"fetch_min_bytes": 1024 * 1024, "fetch_max_wait_ms": wait_ms}
 
 
 def _next_offsets(
@@ -194,8 +205,7 @@ class TransactionalLoop:
             self.settings,
             self.bootstrap,
             group_id=None,
-            fetch_min_bytes=FETCH_MIN_BYTES,
-            fetch_max_wait_ms=self.fetch_wait_ms,
+            **fetch_options(self.fetch_wait_ms),
         )
         await consumer.start()
         restored = 0
@@ -275,12 +285,7 @@ class TransactionalLoop:
             session_timeout_ms=int(self.settings.session_timeout_s * 1000),
             rebalance_timeout_ms=int(self.settings.rebalance_timeout_s * 1000),
             heartbeat_interval_ms=int(min(3.0, self.settings.session_timeout_s / 3) * 1000),
-            # aiokafka encodes every fetch request and decodes every response, one entry per
-            # partition, in Python, and a fetch returns as soon as one record arrives: at a few
-            # hundred events per second that churn cost more than the relaying itself. Let the
-            # broker hold each fetch until it fills, or for fetch_wait_ms.
-            fetch_min_bytes=FETCH_MIN_BYTES,
-            fetch_max_wait_ms=self.fetch_wait_ms,
+            **fetch_options(self.fetch_wait_ms),
         )
         producer = kafka_clients.producer(
             self.settings,

@@ -75,7 +75,8 @@ class Settings(BaseSettings):
         ge=0,
         le=500,
         description="How long the broker may hold a fetch of the network's loops to fill it: "
-        "fewer, fuller fetches cost far less CPU, for at most this much latency per hop.",
+        "fewer, fuller fetches cost far less CPU, for at most this much latency per hop; "
+        "0: a fetch returns as soon as a record arrives.",
     )
     compression: Literal["none", "gzip", "snappy", "lz4", "zstd"] = Field(
         default="none",

@@ -25,6 +25,7 @@ def mare_env(settings: Settings, **extra: str) -> dict[str, str]:
         MARE_DATA_DIR=str(settings.data_dir),
         MARE_LOG_FORMAT="json",
         MARE_CACHE_DIR=str(settings.cache_dir),
+        MARE_FETCH_WAIT_MS=str(settings.fetch_wait_ms),
     )
     if settings.bootstrap_servers:
         env["MARE_BOOTSTRAP_SERVERS"] = settings.bootstrap_servers
