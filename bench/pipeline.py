@@ -43,10 +43,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from agents.pipeline import pipeline_loop
+from bench import partners
 from bench.cpu import Snapshot, snapshot, used
 from bench.relay import plain_relay
 from bench.workload import Workload, build_workload
@@ -375,87 +376,45 @@ async def _offer_load(
     phases: list[tuple[str, int, float]],
 ) -> dict[str, float]:
     """Publish each phase's events at its rate as partners would and read the deliveries as
-    partners would; print each reported phase, and return its p99 by rate label."""
-    seen: dict[bytes, float] = {}
-    arrived = asyncio.Event()
+    partners would (``bench/partners.py``); print each reported phase, and return its p99 by
+    rate label."""
     p99s = {}
-    consumer = AIOKafkaConsumer(
-        *[topology.outbound(region, kind).name for region in regions for kind in DELIVERED_KINDS],
-        bootstrap_servers=bootstrap,
-        auto_offset_reset="latest",
-        isolation_level="read_committed",
-        enable_auto_commit=False,
-        group_id=f"{topology.namespace}-latency",
-    )
-    await consumer.start()
-    await asyncio.sleep(2.0)  # the consumer's assignment, before the clock starts
-    producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap, acks="all", linger_ms=0, enable_idempotence=True
-    )
-    await producer.start()
-
-    async def reader() -> None:
-        while True:
-            batch = await consumer.getmany(timeout_ms=100)
-            now = time.perf_counter()
-            for records in batch.values():
-                for record in records:
-                    if record.key is not None and record.key not in seen:
-                        seen[record.key] = now
-            arrived.set()
-
-    reading = asyncio.create_task(reader())
+    outbound = [topology.outbound(r, k).name for r in regions for k in DELIVERED_KINDS]
+    reader = partners.DeliveryReader(bootstrap, outbound, partners.group_id(topology.namespace))
+    producer = partners.producer(bootstrap)
     try:
+        await reader.assigned()
+        await asyncio.sleep(2.0)  # the reader's positions (latest), before the clock starts
         position = 0
         for label, rate, secs in phases:
             phase = events[position : position + int(rate * secs)]
             position += len(phase)
+            records = [(i.inbound_topic(topology), i.key, i.value, i.headers) for i in phase]
             before = snapshot(system=pid, broker=broker_pid)
             started = time.perf_counter()
-            sent = await _publish_at_rate(producer, topology, phase, rate)
-            await _until_seen(sent, seen, arrived, timeout_s=60.0)
+            sent = await partners.publish_at_rate(producer, records, rate)
+            await _until_seen(sent, reader, timeout_s=60.0)
             if label == "warm-up":
                 continue
             cpu = used(before, snapshot(system=pid, broker=broker_pid))
-            p99 = _report(system, label, sent, seen, cpu, time.perf_counter() - started)
+            p99 = _report(system, label, sent, reader.seen, cpu, time.perf_counter() - started)
             if p99 is not None:
                 p99s[label] = p99
     finally:
-        reading.cancel()
-        await asyncio.gather(reading, return_exceptions=True)
-        await producer.stop()
-        await consumer.stop()
+        reader.stop()
     return p99s
 
 
-async def _publish_at_rate(
-    producer: AIOKafkaProducer, topology: Topology, events: list[Any], rate: int
-) -> dict[bytes, float]:
-    """Publish events one by one at ``rate`` per second, as partners would; send times."""
-    sent: dict[bytes, float] = {}
-    start = time.perf_counter()
-    for i, item in enumerate(events):
-        due = start + i / rate
-        if (pause := due - time.perf_counter()) > 0:
-            await asyncio.sleep(pause)
-        sent[item.key] = time.perf_counter()
-        await producer.send(
-            item.inbound_topic(topology), item.value, key=item.key, headers=item.headers
-        )
-    await producer.flush()
-    return sent
-
-
 async def _until_seen(
-    sent: dict[bytes, float], seen: dict[bytes, float], arrived: asyncio.Event, timeout_s: float
+    sent: dict[bytes, float], reader: partners.DeliveryReader, timeout_s: float
 ) -> None:
-    """Until every sent event was delivered (``arrived`` is set on each delivery read), or
-    the timeout."""
+    """Until every sent event was delivered, or the timeout."""
     with contextlib.suppress(TimeoutError):
         async with asyncio.timeout(timeout_s):
-            while any(key not in seen for key in sent):
-                arrived.clear()
-                await arrived.wait()
+            while any(key not in reader.seen for key in sent):
+                reader.arrived.clear()
+                await reader.arrived.wait()
+                reader.check()
 
 
 def _report(
