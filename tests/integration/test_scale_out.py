@@ -79,11 +79,7 @@ async def test_a_second_worker_does_not_run_the_clocks_of_subjects_it_does_not_r
                 settle=5.0,  # several idle ticks of both workers
             )
     finally:
-        for loop in (first, second):
-            loop.stop()
-        for task in running:
-            task.cancel()
-        await asyncio.gather(*running, return_exceptions=True)
+        await _stop((first, second), running)
 
     breaches = [(x.topic, x.event) for x in got if isinstance(x.event, SlaBreached)]
     assert sorted(topic for topic, _ in breaches) == sorted(
@@ -133,11 +129,7 @@ async def test_a_referral_reaches_the_region_of_an_offer_the_other_worker_took_i
                 lambda got: any(isinstance(r.event, (ReferralDelivery, DeadLetter)) for r in got)
             )
     finally:
-        for loop in (first, second):
-            loop.stop()
-        for task in running:
-            task.cancel()
-        await asyncio.gather(*running, return_exceptions=True)
+        await _stop((first, second), running)
 
     letters = [r.event for r in got if isinstance(r.event, DeadLetter)]
     assert letters == []
@@ -154,6 +146,14 @@ def _keyed_for(loop: TransactionalLoop, spec: TopicSpec, make: Any) -> Any:
         if TopicPartition(spec.name, partition) in loop.assigned:
             return event
     raise AssertionError(f"no key of {spec.name} lands in a partition of {loop.name}")
+
+
+async def _stop(loops: tuple[TransactionalLoop, ...], running: list[asyncio.Task[None]]) -> None:
+    for loop in loops:
+        loop.stop()
+    for task in running:
+        task.cancel()
+    await asyncio.gather(*running, return_exceptions=True)
 
 
 async def _until(done: object, what: str, within: float = 60.0) -> None:
