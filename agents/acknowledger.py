@@ -463,7 +463,6 @@ def acknowledger_loop(
         topics=[topology.sla_input.name],
         handler=handler,
         state_topic=topology.sla_state.name,
-        state_partitions=topology.sla_state.partitions,
         # A worker keeps the SLA clocks of the subjects whose acknowledgements it reads, and
         # only those: holding every subject's clock, a second worker would breach offers whose
         # employer contact only the first one has seen.

@@ -434,7 +434,6 @@ def pipeline_loop(
         topics=[spec.name for spec in topology.inbound_topics()],
         handler=handler,
         state_topic=topology.seen_events.name,
-        state_partitions=topology.seen_events.partitions,
         follow_state=shared_fact,
     )
 

@@ -150,7 +150,6 @@ class TransactionalLoop:
         topics: Sequence[str],
         handler: BatchHandler,
         state_topic: str | None = None,
-        state_partitions: int = 6,
         max_batch: int = 2000,
         poll_ms: int = 20,
         idle_every_s: float = 1.0,
@@ -164,7 +163,7 @@ class TransactionalLoop:
             raise ValueError("co-partitioned state needs exactly one input topic")
         self.settings, self.bootstrap, self.name = settings, bootstrap, name
         self.group_id, self.topics, self.handler = group_id, list(topics), handler
-        self.state_topic, self.state_partitions = state_topic, state_partitions
+        self.state_topic = state_topic
         self.state_copartitioned = state_copartitioned
         self.follow_state = follow_state
         self._following: asyncio.Task[None] | None = None
@@ -194,11 +193,8 @@ class TransactionalLoop:
         self.handler.reset()
         if not self.state_topic:
             return
-        partitions: Sequence[int] = range(self.state_partitions)
-        if self.state_copartitioned:
-            partitions = sorted({tp.partition for tp in assigned})
-        tps = [TopicPartition(self.state_topic, p) for p in partitions]
-        if not tps:
+        wanted = sorted({tp.partition for tp in assigned})
+        if self.state_copartitioned and not wanted:
             self._log.info("state_restored", records=0, topic=self.state_topic, partitions=[])
             return
         consumer = kafka_clients.consumer(
@@ -210,6 +206,14 @@ class TransactionalLoop:
         await consumer.start()
         restored = 0
         try:
+            # The topic's own partitions, not the topology's count: a network created with
+            # other counts keeps them (Kafka never takes partitions away).
+            partitions = (
+                wanted
+                if self.state_copartitioned
+                else sorted(await consumer._client._wait_on_metadata(self.state_topic))
+            )
+            tps = [TopicPartition(self.state_topic, p) for p in partitions]
             consumer.assign(tps)
             await consumer.seek_to_beginning(*tps)
             ends = await consumer.end_offsets(tps)
