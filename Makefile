@@ -49,6 +49,7 @@ interop: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/codec.py
 	$(BIN)/python bench/pipeline.py
+	$(BIN)/python bench/partitions.py
 	$(BIN)/python bench/transactions.py
 
 clean:
