@@ -467,11 +467,9 @@ def acknowledger_loop(
         # only those: holding every subject's clock, a second worker would breach offers whose
         # employer contact only the first one has seen.
         state_copartitioned=True,
-        # Relays and SLA clocks do not need milliseconds: fewer, larger fetches and
-        # transactions leave the broker and the event loop to the pipeline, whose latency
-        # partners see.
+        # Relays and SLA clocks do not need milliseconds: fewer, larger transactions leave
+        # the broker and the event loop to the pipeline, whose latency partners see.
         commit_interval_s=0.1,
-        fetch_wait_ms=100,
     )
 
 

@@ -251,6 +251,7 @@ async def drop_namespaces(bootstrap: str, topologies: list[Topology]) -> None:
 
 
 SYSTEMS = ("plain relay", "transactional relay", "pipeline")
+IDLE_S = 5.0  # each system's CPU is measured this long with no event, before its load
 """What the latency runs measure, one after the other on the same broker with the same events:
 the two relays of ``bench/relay.py`` (what this machine and its transactions cost), then the
 network's throughput path in a real ``mare worker``."""
@@ -389,6 +390,9 @@ async def _offer_load(
     try:
         await reader.assigned()
         await asyncio.sleep(2.0)  # the reader's positions (latest), before the clock starts
+        before = snapshot(system=pid, broker=broker_pid)
+        await asyncio.sleep(IDLE_S)
+        _report_idle(system, used(before, snapshot(system=pid, broker=broker_pid)))
         position = 0
         for label, rate, secs in phases:
             phase = events[position : position + int(rate * secs)]
@@ -419,6 +423,16 @@ async def _until_seen(
                 reader.arrived.clear()
                 await reader.arrived.wait()
                 reader.check()
+
+
+def _report_idle(system: str, cpu: Snapshot) -> None:
+    """What a system and the broker cost while no event arrives: a network waits most of
+    the time."""
+    broker = "" if cpu["broker"] is None else f", broker {cpu['broker'] * 100 / IDLE_S:.0f} %"
+    print(
+        f"  {system:<19} idle for {IDLE_S:.0f} s: CPU {system} "
+        f"{(cpu['system'] or 0) * 100 / IDLE_S:.1f} %{broker}"
+    )
 
 
 def _report(

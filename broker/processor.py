@@ -45,12 +45,12 @@ aiokafka_sender.BACKOFF_OVERRIDE = 0.002
 
 
 def fetch_options(wait_ms: int) -> dict[str, int]:
-    """aiokafka consumer options for fetches the broker holds until they fill (1 MiB) or
-    ``wait_ms`` passes; 0: a fetch returns as soon as a record arrives (aiokafka's default).
+    """aiokafka consumer options: 0, a fetch returns as soon as a record arrives (aiokafka's
+    default); above 0, the broker holds each fetch until it fills (1 MiB) or ``wait_ms`` passes.
 
     aiokafka encodes every fetch request and decodes every response, one entry per
-    partition, in Python: at a few hundred events per second, a fetch for each arriving
-    record cost more than relaying the records themselves.
+    partition, in Python. A consumer that keeps up with a steady stream fetches for each
+    arriving record, which a wait spares; an idle one then fetches every ``wait_ms``.
     """
     if wait_ms == 0:
         return {"fetch_min_bytes": 1, "fetch_max_wait_ms": 500}
@@ -127,8 +127,7 @@ class TransactionalLoop:
     """Run a handler over ``topics`` as consumer group ``group_id``, one transaction a batch.
 
     ``commit_interval_s`` is the shortest time between two batches (0: as soon as records
-    arrive); ``slice_size`` how many records are decided between two yields to the event loop;
-    ``fetch_wait_ms`` how long the broker may hold a fetch to fill it (default: the setting).
+    arrive); ``slice_size`` how many records are decided between two yields to the event loop.
 
     ``state_copartitioned``: the state topic is keyed and partitioned as the loop's single
     input topic, so state partition *p* holds the state of what input partition *p* carries;
@@ -155,7 +154,6 @@ class TransactionalLoop:
         idle_every_s: float = 1.0,
         slice_size: int = 100,
         commit_interval_s: float = 0.0,
-        fetch_wait_ms: int | None = None,
         state_copartitioned: bool = False,
         follow_state: Callable[[str], bool] | None = None,
     ) -> None:
@@ -170,7 +168,7 @@ class TransactionalLoop:
         self.max_batch, self.poll_ms = max_batch, poll_ms
         self.idle_every_s, self.slice_size = idle_every_s, slice_size
         self.commit_interval_s = commit_interval_s
-        self.fetch_wait_ms = settings.fetch_wait_ms if fetch_wait_ms is None else fetch_wait_ms
+        self.fetch_wait_ms = settings.fetch_wait_ms
         self.stats = LoopStats()
         self.ready = asyncio.Event()
         self._committing: asyncio.Task[None] | None = None

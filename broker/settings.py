@@ -71,12 +71,13 @@ class Settings(BaseSettings):
     session_timeout_s: float = Field(default=10.0, gt=0)
     producer_linger_s: float = Field(default=0.005, ge=0)
     fetch_wait_ms: int = Field(
-        default=10,
+        default=0,
         ge=0,
         le=500,
-        description="How long the broker may hold a fetch of the network's loops to fill it: "
-        "fewer, fuller fetches cost far less CPU, for at most this much latency per hop; "
-        "0: a fetch returns as soon as a record arrives.",
+        description="0: a fetch of the network's loops returns as soon as a record arrives. "
+        "Above 0, the broker holds each fetch until 1 MiB arrives or this many milliseconds "
+        "pass: fewer, fuller fetches under a steady load, but a fetch every so many "
+        "milliseconds when idle.",
     )
     compression: Literal["none", "gzip", "snappy", "lz4", "zstd"] = Field(
         default="none",
