@@ -49,7 +49,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from agents.pipeline import pipeline_loop
 from bench import partners
 from bench.cpu import Snapshot, snapshot, used
-from bench.relay import plain_relay
+from bench.relay import plain_relay, settings_for
 from bench.workload import Workload, build_workload
 from broker.local_kafka import LocalKafka
 from broker.logs import configure_logging
@@ -75,17 +75,6 @@ def broker(version: str) -> Iterator[tuple[str, int | None]]:
             yield kafka.bootstrap, kafka.pids[0]
         finally:
             kafka.stop()
-
-
-def settings_for(bootstrap: str, namespace: str, data_dir: Path) -> Settings:
-    return Settings(
-        bootstrap_servers=bootstrap,
-        topic_namespace=namespace,
-        app_id=namespace,
-        worker_id=f"{namespace}-w",
-        data_dir=data_dir,
-        log_level="warning",
-    )
 
 
 async def preload(settings: Settings, bootstrap: str, workload: Workload) -> Topology:
@@ -425,14 +414,19 @@ async def _until_seen(
                 reader.check()
 
 
+def _shares(cpu: Snapshot, elapsed: float) -> tuple[dict[str, float], str]:
+    """Each process's CPU in % of one vCPU over ``elapsed``, and the broker's as a phrase
+    (empty when the broker does not run here)."""
+    share = {name: 0.0 if s is None else s * 100 / elapsed for name, s in cpu.items()}
+    broker = "" if cpu["broker"] is None else f", broker {share['broker']:.0f} %"
+    return share, broker
+
+
 def _report_idle(system: str, cpu: Snapshot) -> None:
     """What a system and the broker cost while no event arrives: a network waits most of
     the time."""
-    broker = "" if cpu["broker"] is None else f", broker {cpu['broker'] * 100 / IDLE_S:.0f} %"
-    print(
-        f"  {system:<19} idle for {IDLE_S:.0f} s: CPU {system} "
-        f"{(cpu['system'] or 0) * 100 / IDLE_S:.1f} %{broker}"
-    )
+    share, broker = _shares(cpu, IDLE_S)
+    print(f"  {system:<19} idle for {IDLE_S:.0f} s: CPU {system} {share['system']:.1f} %{broker}")
 
 
 def _report(
@@ -453,8 +447,7 @@ def _report(
         return None
     p50 = latencies[len(latencies) // 2]
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    share = {name: None if s is None else s * 100 / elapsed for name, s in cpu.items()}
-    broker = "" if share["broker"] is None else f", broker {share['broker']:.0f} %"
+    share, broker = _shares(cpu, elapsed)
     print(
         f"  {system:<19} at {label:>5} events/s: p50 {p50:7.1f} ms, p99 {p99:7.1f} ms "
         f"({len(latencies):,} events; CPU: {system} {share['system']:.0f} %{broker}, "

@@ -78,14 +78,16 @@ def outbound_of(topology: Topology) -> Callable[[str], str]:
     return destination
 
 
-def relay_settings(bootstrap: str, namespace: str) -> Settings:
-    return Settings(
+def settings_for(bootstrap: str, namespace: str, data_dir: Path | None = None) -> Settings:
+    """Settings of a benchmark's network (or relay) of its own, in ``namespace``."""
+    settings = Settings(
         bootstrap_servers=bootstrap,
         topic_namespace=namespace,
         app_id=namespace,
-        worker_id=f"{namespace}-relay",
+        worker_id=f"{namespace}-w",
         log_level="warning",
     )
+    return settings if data_dir is None else settings.model_copy(update={"data_dir": data_dir})
 
 
 async def plain_relay(
@@ -171,7 +173,7 @@ class RelayHandler:
 def transactional_relay(bootstrap: str, namespace: str) -> TransactionalLoop:
     topology = Topology(namespace)
     return TransactionalLoop(
-        relay_settings(bootstrap, namespace),
+        settings_for(bootstrap, namespace),
         bootstrap,
         name="relay",
         group_id=f"{namespace}-relay",

@@ -168,7 +168,6 @@ class TransactionalLoop:
         self.max_batch, self.poll_ms = max_batch, poll_ms
         self.idle_every_s, self.slice_size = idle_every_s, slice_size
         self.commit_interval_s = commit_interval_s
-        self.fetch_wait_ms = settings.fetch_wait_ms
         self.stats = LoopStats()
         self.ready = asyncio.Event()
         self._committing: asyncio.Task[None] | None = None
@@ -199,7 +198,7 @@ class TransactionalLoop:
             self.settings,
             self.bootstrap,
             group_id=None,
-            **fetch_options(self.fetch_wait_ms),
+            **fetch_options(self.settings.fetch_wait_ms),
         )
         await consumer.start()
         restored = 0
@@ -287,7 +286,7 @@ class TransactionalLoop:
             session_timeout_ms=int(self.settings.session_timeout_s * 1000),
             rebalance_timeout_ms=int(self.settings.rebalance_timeout_s * 1000),
             heartbeat_interval_ms=int(min(3.0, self.settings.session_timeout_s / 3) * 1000),
-            **fetch_options(self.fetch_wait_ms),
+            **fetch_options(self.settings.fetch_wait_ms),
         )
         producer = kafka_clients.producer(
             self.settings,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -156,9 +157,9 @@ async def _stop(loops: tuple[TransactionalLoop, ...], running: list[asyncio.Task
     await asyncio.gather(*running, return_exceptions=True)
 
 
-async def _until(done: object, what: str, within: float = 60.0) -> None:
+async def _until(done: Callable[[], bool], what: str, within: float = 60.0) -> None:
     deadline = time.monotonic() + within
-    while not done():  # type: ignore[operator]
+    while not done():
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting until {what}")
         await asyncio.sleep(0.1)
