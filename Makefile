@@ -48,6 +48,7 @@ interop: $(STAMP)
 ## Benchmarks: figures printed side by side with their plain baselines, never asserted.
 bench: $(STAMP)
 	$(BIN)/python bench/codec.py
+	$(BIN)/python bench/decisions.py
 	$(BIN)/python bench/pipeline.py
 	$(BIN)/python bench/partitions.py
 	$(BIN)/python bench/transactions.py

@@ -7,6 +7,7 @@ share the same two vCPUs, so a figure means little without who used them.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 Snapshot = dict[str, float | None]
@@ -23,12 +24,24 @@ def own_cpu_s() -> float:
     return times.user + times.system
 
 
-def snapshot(**pids: int | None) -> Snapshot:
-    """CPU seconds so far of this process (``self``) and of each named pid (None: not here)."""
-    return {
-        "self": own_cpu_s(),
-        **{name: None if pid is None else process_cpu_s(pid) for name, pid in pids.items()},
-    }
+def snapshot(**pids: int | Sequence[int] | None) -> Snapshot:
+    """CPU seconds so far of this process (``self``) and of each named pid, or the sum over
+    a named group of pids (None: not here)."""
+    totals: Snapshot = {"self": own_cpu_s()}
+    for name, pid in pids.items():
+        if pid is None:
+            totals[name] = None
+        elif isinstance(pid, int):
+            totals[name] = process_cpu_s(pid)
+        else:
+            totals[name] = sum(process_cpu_s(p) for p in pid)
+    return totals
+
+
+def pin(pid: int, cpus: set[int]) -> None:
+    """Keep every thread of a process on ``cpus`` (Linux); threads it starts later inherit it."""
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        os.sched_setaffinity(int(task.name), cpus)
 
 
 def used(before: Snapshot, after: Snapshot) -> Snapshot:

@@ -48,7 +48,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from agents.pipeline import pipeline_loop
 from bench import partners
-from bench.cpu import Snapshot, snapshot, used
+from bench.cpu import Snapshot, pin, snapshot, used
 from bench.relay import plain_relay, settings_for
 from bench.workload import Workload, build_workload
 from broker.local_kafka import LocalKafka
@@ -254,9 +254,15 @@ async def latency(
     warm_up_s: float,
     tmp: Path,
     systems: list[str],
+    workers: int = 1,
+    pinned: bool = False,
 ) -> list[Topology]:
     """Offered load at each rate through each of ``systems`` (of ``SYSTEMS``), one after the
     other; delivery latency p50/p99.
+
+    ``workers``: how many ``mare worker`` processes run the pipeline (one consumer group).
+    ``pinned``: the system under test gets vCPUs of its own (one per process, the last ones),
+    and the broker and the partner clients the others, as when Kafka runs on hosts of its own.
 
     A warm-up phase at the highest rate comes first for each system and is not reported: the
     first seconds of a new process and of a freshly started broker (whose JVM is still
@@ -276,7 +282,10 @@ async def latency(
     print(
         "end-to-end latency, from the partner's send to the first delivery read by a "
         f"read_committed consumer, after a {warm_up_s:g} s warm-up at {max(rates):,} events/s; "
-        f"CPU in % of one vCPU ({os.cpu_count()} vCPUs):"
+        f"CPU in % of one vCPU ({os.cpu_count()} vCPUs"
+        + (f"; {workers} pipeline workers" if workers > 1 else "")
+        + ("; the system under test on vCPUs of its own" if pinned else "")
+        + "):"
     )
     topologies, results = [], {}
     for system in systems:
@@ -285,10 +294,11 @@ async def latency(
         await create_all_topics(settings, bootstrap)
         topology = Topology(namespace)
         topologies.append(topology)
-        async with _running(system, settings, bootstrap) as pid:
-            results[system] = await _offer_load(
-                system, pid, bootstrap, broker_pid, topology, workload.regions, events, phases
-            )
+        async with _running(system, settings, bootstrap, workers) as pids:
+            with _pinned(pids, broker_pid) if pinned else contextlib.nullcontext():
+                results[system] = await _offer_load(
+                    system, pids, bootstrap, broker_pid, topology, workload.regions, events, phases
+                )
     at_target = {system: p99s["1,000"] for system, p99s in results.items() if "1,000" in p99s}
     if at_target:
         print(
@@ -300,19 +310,36 @@ async def latency(
 
 
 @contextlib.asynccontextmanager
-async def _running(system: str, settings: Settings, bootstrap: str) -> AsyncIterator[int]:
-    """Start a system under test as a process of its own; its pid, once it consumes."""
+async def _running(
+    system: str, settings: Settings, bootstrap: str, workers: int = 1
+) -> AsyncIterator[list[int]]:
+    """Start a system under test as a process of its own (the pipeline: ``workers`` of them,
+    one consumer group); their pids, once all consume."""
     if system == "pipeline":
         from tests.processes import MareProcess, mare_env
 
-        worker = MareProcess(
-            ["worker"], mare_env(settings, MARE_LOG_LEVEL="info", MARE_LOG_FORMAT="json")
-        )
+        processes = [
+            MareProcess(
+                ["worker"],
+                mare_env(
+                    settings.model_copy(
+                        update={"worker_id": f"mare-{n}", "data_dir": settings.data_dir / str(n)}
+                    ),
+                    MARE_LOG_LEVEL="info",
+                    MARE_LOG_FORMAT="json",
+                ),
+            )
+            for n in range(1, workers + 1)
+        ]
         try:
-            await asyncio.to_thread(_wait_loops, worker)
-            yield worker.proc.pid
+            for process in processes:
+                await asyncio.to_thread(_wait_loops, process)
+            if workers > 1:
+                await asyncio.sleep(REBALANCE_S)
+            yield [process.proc.pid for process in processes]
         finally:
-            worker.stop()
+            for process in processes:
+                process.stop()
         return
     argv = [sys.executable, str(Path(__file__).with_name("relay.py"))]
     argv += ["--bootstrap", bootstrap, "--namespace", settings.topic_namespace]
@@ -321,9 +348,34 @@ async def _running(system: str, settings: Settings, bootstrap: str) -> AsyncIter
     relay = _RelayProcess(argv)
     try:
         await asyncio.to_thread(relay.wait_ready, system)
-        yield relay.proc.pid
+        yield [relay.proc.pid]
     finally:
         relay.stop()
+
+
+REBALANCE_S = 8.0
+"""How long further workers are given to share the partitions once each has started: the
+group rebalances as each joins (``rebalance_timeout_s`` 10 s in the benchmark's settings)."""
+
+
+@contextmanager
+def _pinned(pids: list[int], broker_pid: int | None) -> Iterator[None]:
+    """The processes under test on the last vCPUs, one each; the broker and this process (the
+    partner clients) on the others; everything back on every vCPU afterwards."""
+    every = set(range(os.cpu_count() or 1))
+    if len(pids) >= len(every):
+        raise ValueError(f"{len(pids)} processes to pin leave no vCPU of {len(every)} to Kafka")
+    others = set(range(len(every) - len(pids)))
+    rest = [pid for pid in (broker_pid, os.getpid()) if pid is not None]
+    for cpu, pid in zip(sorted(every - others), pids, strict=True):
+        pin(pid, {cpu})
+    for pid in rest:
+        pin(pid, others)
+    try:
+        yield
+    finally:
+        for pid in rest:
+            pin(pid, every)
 
 
 class _RelayProcess:
@@ -361,7 +413,7 @@ class _RelayProcess:
 
 async def _offer_load(
     system: str,
-    pid: int,
+    pids: list[int],
     bootstrap: str,
     broker_pid: int | None,
     topology: Topology,
@@ -379,21 +431,21 @@ async def _offer_load(
     try:
         await reader.assigned()
         await asyncio.sleep(2.0)  # the reader's positions (latest), before the clock starts
-        before = snapshot(system=pid, broker=broker_pid)
+        before = snapshot(system=pids, broker=broker_pid)
         await asyncio.sleep(IDLE_S)
-        _report_idle(system, used(before, snapshot(system=pid, broker=broker_pid)))
+        _report_idle(system, used(before, snapshot(system=pids, broker=broker_pid)))
         position = 0
         for label, rate, secs in phases:
             phase = events[position : position + int(rate * secs)]
             position += len(phase)
             records = [(i.inbound_topic(topology), i.key, i.value, i.headers) for i in phase]
-            before = snapshot(system=pid, broker=broker_pid)
+            before = snapshot(system=pids, broker=broker_pid)
             started = time.perf_counter()
             sent = await partners.publish_at_rate(producer, records, rate)
             await _until_seen(sent, reader, timeout_s=60.0)
             if label == "warm-up":
                 continue
-            cpu = used(before, snapshot(system=pid, broker=broker_pid))
+            cpu = used(before, snapshot(system=pids, broker=broker_pid))
             p99 = _report(system, label, sent, reader.seen, cpu, time.perf_counter() - started)
             if p99 is not None:
                 p99s[label] = p99
@@ -483,6 +535,19 @@ def main() -> None:
         default=",".join(SYSTEMS),
         help=f"what the latency runs measure, comma-separated, of: {', '.join(SYSTEMS)}",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="pipeline worker processes in the latency runs (one consumer group); their CPU "
+        "is reported summed",
+    )
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="latency runs with each process under test on a vCPU of its own and the broker "
+        "and partner clients on the others (Linux)",
+    )
     parser.add_argument("--skip-throughput", action="store_true", help="latency only")
     parser.add_argument("--skip-latency", action="store_true", help="throughput only")
     parser.add_argument("--latency-seconds", type=float, default=10.0, help="per rate")
@@ -497,6 +562,10 @@ def main() -> None:
     systems = [s.strip() for s in args.systems.split(",") if s.strip()]
     if unknown := set(systems) - set(SYSTEMS):
         parser.error(f"--systems: unknown {sorted(unknown)}; choose from {', '.join(SYSTEMS)}")
+    if args.workers < 1:
+        parser.error("--workers: at least 1")
+    if args.pin and args.workers >= (os.cpu_count() or 1):
+        parser.error(f"--pin: {args.workers} workers leave no vCPU of {os.cpu_count()} to Kafka")
 
     configure_logging("console", "warning")
     logging.getLogger("aiokafka").setLevel(logging.ERROR)  # leader elections of new topics
@@ -526,6 +595,8 @@ def main() -> None:
                     args.warm_up_seconds,
                     Path(tmp),
                     systems,
+                    args.workers,
+                    args.pin,
                 )
             )
         asyncio.run(drop_namespaces(bootstrap, measured))
