@@ -362,12 +362,12 @@ group rebalances as each joins (``rebalance_timeout_s`` 10 s in the benchmark's 
 def _pinned(pids: list[int], broker_pid: int | None) -> Iterator[None]:
     """The processes under test on the last vCPUs, one each; the broker and this process (the
     partner clients) on the others; everything back on every vCPU afterwards."""
-    every = set(range(os.cpu_count() or 1))
+    every = sorted(os.sched_getaffinity(0))
     if len(pids) >= len(every):
         raise ValueError(f"{len(pids)} processes to pin leave no vCPU of {len(every)} to Kafka")
-    others = set(range(len(every) - len(pids)))
+    others = set(every[: len(every) - len(pids)])
     rest = [pid for pid in (broker_pid, os.getpid()) if pid is not None]
-    for cpu, pid in zip(sorted(every - others), pids, strict=True):
+    for cpu, pid in zip(every[len(others) :], pids, strict=True):
         pin(pid, {cpu})
     for pid in rest:
         pin(pid, others)
@@ -375,7 +375,7 @@ def _pinned(pids: list[int], broker_pid: int | None) -> Iterator[None]:
         yield
     finally:
         for pid in rest:
-            pin(pid, every)
+            pin(pid, set(every))
 
 
 class _RelayProcess:
@@ -564,8 +564,8 @@ def main() -> None:
         parser.error(f"--systems: unknown {sorted(unknown)}; choose from {', '.join(SYSTEMS)}")
     if args.workers < 1:
         parser.error("--workers: at least 1")
-    if args.pin and args.workers >= (os.cpu_count() or 1):
-        parser.error(f"--pin: {args.workers} workers leave no vCPU of {os.cpu_count()} to Kafka")
+    if args.pin and args.workers >= (usable := len(os.sched_getaffinity(0))):
+        parser.error(f"--pin: {args.workers} workers leave no vCPU of {usable} to Kafka")
 
     configure_logging("console", "warning")
     logging.getLogger("aiokafka").setLevel(logging.ERROR)  # leader elections of new topics
