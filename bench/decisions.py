@@ -3,7 +3,7 @@
     .venv/bin/python bench/decisions.py --events 5000 --rounds 5
 
 The records of ``bench/workload.py`` go through the handlers the worker's loops call, in
-slices of 100 as the loop hands them over, with no Kafka around them:
+the slices the loop hands them over in (``SLICE_SIZE``), with no Kafka around them:
 
 - **relay**: ``bench/relay.py``'s decode → change a field → encode of each record, the work
   of the plain and transactional relays (one output per input);
@@ -40,10 +40,8 @@ from bench.relay import relayed
 from bench.workload import build_workload
 from broker.clock import SystemClock
 from broker.codec import Codec
-from broker.processor import BatchOutput
+from broker.processor import SLICE_SIZE, BatchOutput
 from broker.topology import Topology
-
-SLICE = 100  # records per handler call, as TransactionalLoop.slice_size
 
 Records = list[ConsumerRecord[bytes, bytes]]
 
@@ -64,8 +62,8 @@ def consumer_records(
 def cpu_us_per_record(work: Callable[[Records], object], records: Records) -> float:
     """Process CPU time of ``work`` over ``records`` in slices, per record, in µs."""
     started = time.process_time()
-    for start in range(0, len(records), SLICE):
-        work(records[start : start + SLICE])
+    for start in range(0, len(records), SLICE_SIZE):
+        work(records[start : start + SLICE_SIZE])
     return (time.process_time() - started) * 1e6 / len(records)
 
 

@@ -335,7 +335,8 @@ async def _running(
             for process in processes:
                 await asyncio.to_thread(_wait_loops, process)
             if workers > 1:
-                await asyncio.sleep(REBALANCE_S)
+                # Each worker that joins rebalances the group: give the last rebalance its time.
+                await asyncio.sleep(settings.rebalance_timeout_s)
             yield [process.proc.pid for process in processes]
         finally:
             for process in processes:
@@ -351,11 +352,6 @@ async def _running(
         yield [relay.proc.pid]
     finally:
         relay.stop()
-
-
-REBALANCE_S = 8.0
-"""How long further workers are given to share the partitions once each has started: the
-group rebalances as each joins (``rebalance_timeout_s`` 10 s in the benchmark's settings)."""
 
 
 @contextmanager

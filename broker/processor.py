@@ -43,6 +43,9 @@ log = structlog.get_logger(__name__)
 # back to back, so that wait was most of the per-batch latency: retry after 2 ms instead.
 aiokafka_sender.BACKOFF_OVERRIDE = 0.002
 
+SLICE_SIZE = 100
+"""Records decided between two yields to the event loop, by default."""
+
 
 def fetch_options(wait_ms: int) -> dict[str, int]:
     """aiokafka consumer options: 0, a fetch returns as soon as a record arrives (aiokafka's
@@ -152,7 +155,7 @@ class TransactionalLoop:
         max_batch: int = 2000,
         poll_ms: int = 20,
         idle_every_s: float = 1.0,
-        slice_size: int = 100,
+        slice_size: int = SLICE_SIZE,
         commit_interval_s: float = 0.0,
         state_copartitioned: bool = False,
         follow_state: Callable[[str], bool] | None = None,
